@@ -1,0 +1,2 @@
+export { BaseModule, type Module } from './module.js';
+export { Registry, registry, type ModuleFactory } from './registry.js';
