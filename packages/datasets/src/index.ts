@@ -1,1 +1,74 @@
-export const PACKAGE_NAME = '@spanrel/datasets';
+/**
+ * @spanrel/datasets — documents in and out (SpERT JSON, DyGIE++ JSONL, CoNLL BIO),
+ * validation with located errors, span enumeration, negative sampling, BIO / extended BIO
+ * tags, k-fold splits, batching and corpus statistics. No tensors, Node built-ins only.
+ */
+export type { Document, Entity, Relation, EntityTypeDef, RelationTypeDef, TypeSchema } from './types.js';
+export { DatasetError, throwIfAny, describeType, type DatasetErrorLocation } from './errors.js';
+export { parseJsonText, findJsonSyntaxError, toPythonJson, lineAndColumn } from './json-text.js';
+export {
+  parseTypeSchema,
+  readTypeSchema,
+  formatTypeSchema,
+  writeTypeSchema,
+  inferTypeSchema,
+  symmetricRelationTypes,
+} from './type-schema.js';
+export {
+  validateDocuments,
+  validateDocument,
+  assertValidDocuments,
+  MODEL_FIELD_NAMES,
+  type ValidationOptions,
+  type DocumentFieldNames,
+} from './validate.js';
+export type { ReadOptions } from './formats/read-options.js';
+export { parseSpertJson, readSpertJson, formatSpertJson, writeSpertJson, type SpertWriteOptions } from './formats/spert-json.js';
+export { parseDygieJsonl, readDygieJsonl, formatDygieJsonl, writeDygieJsonl, type DygieExtra } from './formats/dygie-jsonl.js';
+export {
+  parseConllBio,
+  readConllBio,
+  formatConllBio,
+  writeConllBio,
+  type ConllReadOptions,
+  type ConllWriteOptions,
+} from './formats/conll-bio.js';
+export { readDocuments, writeDocuments, formatFromPath, type DatasetFormat, type ReadDocumentsOptions } from './formats/read-documents.js';
+export { createRng, mulberry32, toRng, type Rng } from './rng.js';
+export { enumerateSpans, countSpans, spanIndex, spansOverlap, spanRelation, type Span, type SpanOrder } from './spans.js';
+export {
+  sampleNegatives,
+  negativeCandidates,
+  negativeBudget,
+  countNegatives,
+  DEFAULT_SAMPLING_MAX_WIDTH,
+  type NegativeSamples,
+  type NegativeSamplingOptions,
+  type SpertSamplingOptions,
+  type RatioSamplingOptions,
+} from './negative-sampling.js';
+export {
+  parseBioLabel,
+  entitiesToBioTags,
+  bioTagsToEntities,
+  entitiesToExtendedBioTags,
+  extendedBioTagsToEntities,
+  decodeBioTags,
+  type BioLabel,
+  type BioTagProblem,
+} from './bio-tags.js';
+export { kFoldIndices, kFoldSplits, type Fold, type FoldIndices, type KFoldOptions } from './folds.js';
+export { shuffled, chunk, sortByLength, bucketByLength, makeBatches, batchByTokenBudget, type BatchOptions } from './batching.js';
+export { groupIntoDocuments, defaultDocumentKey, documentKeyFromIdPrefix, type DocumentKeyFn } from './document-groups.js';
+export {
+  computeStatistics,
+  ratioOf,
+  NONE_CLASS,
+  ANY_TYPE_CLASS,
+  type StatisticsOptions,
+  type CorpusStatistics,
+  type SpanCoverageRow,
+  type ImbalanceRatio,
+  type ImbalanceStatistics,
+} from './statistics.js';
+export { formatStatistics, formatTable, formatCount } from './statistics-format.js';

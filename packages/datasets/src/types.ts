@@ -27,6 +27,21 @@ export interface Document {
   tokens: string[];
   entities: Entity[];
   relations: Relation[];
+  /**
+   * The document this sentence belongs to, when the source says so (DyGIE++ `doc_key`,
+   * a CoNLL `-DOCSTART-` block). Consecutive sentences with the same `docKey` form one
+   * document (used by document-level statistics and by the DyGIE++ writer).
+   */
+  docKey?: string;
+  /** Position of this sentence inside its document (0-based), when `docKey` is set. */
+  sentenceIndex?: number;
+  /**
+   * Source fields the model does not use, by format name, so that the writer of that
+   * format can round-trip them: `extra.spert` holds a SpERT entry's other keys (`orig_id`),
+   * `extra.dygie` a DyGIE++ document's other keys (`clusters`, `dataset`, ...; on the
+   * document's first sentence). Writers of other formats ignore them.
+   */
+  extra?: { [format: string]: Record<string, unknown> | undefined };
 }
 
 export interface EntityTypeDef {
