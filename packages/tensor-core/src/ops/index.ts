@@ -1,1 +1,16 @@
-export {};
+/**
+ * Differentiable, batched, masked building blocks (one op per file). Every op
+ * documents its shapes and what a fully masked row gives.
+ */
+export { MIN_FLOAT32, alignMask, normalizeAxis, toBoolMask, toFloatMask } from './mask-utils.js';
+export { reduceMax } from './reduce-max.js';
+export { stopGradient } from './stop-gradient.js';
+export { maskedMax } from './masked-max.js';
+export { maskedMean } from './masked-mean.js';
+export { maskedSoftmax } from './masked-softmax.js';
+export { batchedIndexSelect, flattenAndBatchShiftIndices } from './batched-index-select.js';
+export { batchedSpanSelect, type SpanSelection } from './batched-span-select.js';
+export { pairGather, type PairSelection } from './pair-gather.js';
+export { betweenSpanBoundsMask, betweenSpansMask } from './between-spans-mask.js';
+export { dropout } from './dropout.js';
+export { ACTIVATIONS, activate, gelu, isActivationName, type ActivationName } from './activation.js';

@@ -1,1 +1,15 @@
-export {};
+export { AdamW, ADAMW_GLOBAL_STEP_KEY, type AdamWOptions } from './adamw.js';
+export { clipByGlobalNorm, type ClippedGradients, type ClipOptions } from './clip-grad-norm.js';
+export {
+  constantSchedule,
+  linearWarmupDecaySchedule,
+  makeLrSchedule,
+  stepDecaySchedule,
+  type ConstantScheduleConfig,
+  type LinearWarmupDecayScheduleConfig,
+  type LrSchedule,
+  type LrScheduleConfig,
+  type StepDecayScheduleConfig,
+} from './lr-schedule.js';
+export { DEFAULT_NO_DECAY, matchesAnyPattern, type NamePattern } from './name-patterns.js';
+export { trainStep, type TrainStepOptions } from './train-step.js';

@@ -1,0 +1,11 @@
+export {
+  BiLstmCharCnnEncoder,
+  type BiLstmCharCnnEncoderAssets,
+  type BiLstmCharCnnEncoderConfig,
+  type FromDataOptions,
+  type WordEmbeddingConfig,
+} from './bilstm-char-cnn-encoder.js';
+export { CharCnn, type CharCnnConfig } from './char-cnn.js';
+export { charIdsOf, type CharIds } from './char-ids.js';
+export { fixedWordTable, loadWordTableSync, WORD_VECTORS_FILE } from './fixed-word-table.js';
+export { registerBiLstmCharCnnEncoder } from './register.js';

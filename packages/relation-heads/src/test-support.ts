@@ -1,0 +1,93 @@
+/**
+ * Plain-JS helpers for this package's tests (not exported): seeded encoder
+ * outputs, spans and span representations, and naive layers computed from a
+ * module's parameters, so an expectation shares no code with the implementation.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EncoderOutput } from '@spanrel/encoders';
+import { Rng } from '@spanrel/tensor-core';
+
+/** Encoder output as plain arrays (states of padding words are 0) plus its tensors. */
+export interface FakeEncoding {
+  hidden: number[][][]; // [B][T][D]
+  enc: EncoderOutput;
+}
+
+/** A random encoder output; with `distinct`, all real state values differ (safe for max-pool finite differences). */
+export function fakeEncoding(lengths: number[], dim: number, seed: number, distinct = false): FakeEncoding {
+  const rng = new Rng(seed);
+  const seqLen = Math.max(...lengths);
+  const total = lengths.length * seqLen * dim;
+  const order = rng.shuffle(Array.from({ length: total }, (_, i) => i));
+  let counter = 0;
+  const value = () => (distinct ? (order[counter++] / total) * 2 - 1 : rng.next() * 2 - 1);
+  const hidden = lengths.map((n) => Array.from({ length: seqLen }, (_, t) => Array.from({ length: dim }, () => (t < n ? value() : 0))));
+  const enc: EncoderOutput = {
+    hidden: tf.tensor3d(hidden),
+    mask: tf.tensor2d(lengths.map((n) => Array.from({ length: seqLen }, (_, t) => (t < n ? 1 : 0)))),
+    cls: tf.tensor2d(lengths.map(() => Array.from({ length: dim }, () => rng.next()))),
+  };
+  return { hidden, enc };
+}
+
+export function disposeEncoding(fake: FakeEncoding): void {
+  tf.dispose([fake.enc.hidden, fake.enc.mask, fake.enc.cls]);
+}
+
+/** `count[b]` random spans of width 1..maxWidth inside sentences of `lengths[b]` words. */
+export function randomSpans(lengths: number[], count: number[], maxWidth: number, rng: Rng): [number, number][][] {
+  return lengths.map((n, b) =>
+    Array.from({ length: count[b] }, () => {
+      const start = rng.int(n);
+      return [start, start + 1 + rng.int(Math.min(maxWidth, n - start))] as [number, number];
+    }),
+  );
+}
+
+/** Span lists padded with `(0, 0)` to K, as int32 `[B, K, 2]` plus the `[B, K]` mask. */
+export function spanTensors(lists: [number, number][][]): { spans: tf.Tensor3D; spanMask: tf.Tensor2D } {
+  const numSpans = Math.max(1, ...lists.map((l) => l.length));
+  return {
+    spans: tf.tensor3d(lists.map((l) => Array.from({ length: numSpans }, (_, k) => l[k] ?? [0, 0])), undefined, 'int32'),
+    spanMask: tf.tensor2d(lists.map((l) => Array.from({ length: numSpans }, (_, k) => (k < l.length ? 1 : 0)))),
+  };
+}
+
+/** The words strictly between two spans, from their bounds: after the one that ends first, before the other starts. */
+export function naiveBetween([s1, e1]: [number, number], [s2, e2]: [number, number]): number[] {
+  if (e1 <= s2) return Array.from({ length: s2 - e1 }, (_, k) => e1 + k);
+  if (e2 <= s1) return Array.from({ length: s1 - e2 }, (_, k) => e2 + k);
+  return []; // overlapping or nested
+}
+
+/** `x · kernel + bias`. */
+export function naiveDense(x: number[], kernel: number[][], bias: number[] | null): number[] {
+  return kernel[0].map((_, o) => x.reduce((acc, xi, i) => acc + xi * kernel[i][o], bias ? bias[o] : 0));
+}
+
+/** A ReLU MLP (linear last layer) from the parameters `<prefix>layers.<i>.kernel` / `.bias` of a module. */
+export function naiveMlp(params: Map<string, tf.Variable>, prefix: string, x: number[]): number[] {
+  let h = x;
+  for (let i = 0; params.has(`${prefix}layers.${i}.kernel`); i++) {
+    const pre = naiveDense(h, params.get(`${prefix}layers.${i}.kernel`)!.arraySync() as number[][], params.get(`${prefix}layers.${i}.bias`)!.arraySync() as number[]);
+    h = params.has(`${prefix}layers.${i + 1}.kernel`) ? pre.map((v) => Math.max(0, v)) : pre;
+  }
+  return h;
+}
+
+export function naiveSoftmax(v: number[]): number[] {
+  const top = Math.max(...v);
+  const e = v.map((x) => Math.exp(x - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / total);
+}
+
+export const naiveSigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** Largest |a - b| over two equally shaped nested arrays (Infinity if their sizes differ). */
+export function maxAbsDiff(a: unknown, b: unknown): number {
+  const flatA = [a].flat(Infinity) as number[];
+  const flatB = [b].flat(Infinity) as number[];
+  if (flatA.length !== flatB.length) return Infinity;
+  return flatA.reduce((worst, v, i) => Math.max(worst, Math.abs(v - flatB[i])), 0);
+}

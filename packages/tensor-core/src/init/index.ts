@@ -1,0 +1,2 @@
+export { Rng } from './rng.js';
+export { fans, glorotNormal, glorotUniform, normalInit, onesInit, zerosInit, type Initializer } from './initializers.js';

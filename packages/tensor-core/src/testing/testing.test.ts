@@ -1,0 +1,104 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkGradients, distinctRandomTensor, expectNoLeak, randomIntTensor, randomMask, randomTensor } from './index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('checkGradients', () => {
+  const x = randomTensor([3, 4], 1);
+  const y = randomTensor([4, 2], 2);
+
+  it('accepts correct gradients and reports the worst element per input', () => {
+    const report = checkGradients((a, b) => tf.matMul(tf.tanh(a), b), [x, y]);
+    expect(report.inputs.map((r) => r.index)).toEqual([0, 1]);
+    report.inputs.forEach((r) => expect(r.maxAbsError).toBeLessThan(1e-3));
+  });
+
+  it('throws on a wrong gradient, naming the input and element', () => {
+    // d/dx of x^2 claimed to be x (half the truth).
+    const wrongSquare = tf.customGrad(((a: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([a]);
+      return { value: tf.square(a), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    expect(() => checkGradients((a) => wrongSquare(a) as tf.Tensor, [x])).toThrow(/input 0 \[3, 4\] element \d+: analytic/);
+  });
+
+  it('throws on a non-finite gradient', () => {
+    expect(() => checkGradients((a) => tf.sqrt(tf.sub(a, a)), [x])).toThrow(/checkGradients/);
+  });
+
+  it('only differentiates the inputs in wrt and leaks nothing', () => {
+    const mask = randomMask([3, 4], 3);
+    expectNoLeak(() => {
+      const report = checkGradients((a, m) => tf.mul(a, m), [x, mask], { wrt: [0] });
+      expect(report.inputs).toHaveLength(1);
+    });
+    expect(() => checkGradients((a) => a, [tf.zeros([2], 'int32')])).toThrow(/no float32 input/);
+  });
+});
+
+describe('random tensors', () => {
+  it('are reproducible from the seed and within range', () => {
+    tf.tidy(() => {
+      expect(randomTensor([5], 7).arraySync()).toEqual(randomTensor([5], 7).arraySync());
+      expect(randomTensor([5], 7).arraySync()).not.toEqual(randomTensor([5], 8).arraySync());
+      const values = randomTensor([100], 9, 2, 3).dataSync();
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...values)).toBeLessThan(3);
+      const ints = randomIntTensor([100], 4, 10);
+      expect(ints.dtype).toBe('int32');
+      expect(new Set(ints.dataSync())).toEqual(new Set([0, 1, 2, 3]));
+    });
+  });
+
+  it('distinctRandomTensor holds evenly spaced values in random order', () => {
+    tf.tidy(() => {
+      const values = Array.from(distinctRandomTensor([2, 3], 11, 0, 5).dataSync());
+      expect([...values].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(values).not.toEqual([0, 1, 2, 3, 4, 5]);
+    });
+  });
+
+  it('randomMask zeroes the requested rows', () => {
+    tf.tidy(() => {
+      const mask = randomMask([2, 3, 4], 12, 1, [1, 5]).arraySync() as number[][][];
+      expect(mask[0][1]).toEqual([0, 0, 0, 0]);
+      expect(mask[1][2]).toEqual([0, 0, 0, 0]);
+      expect(mask[0][0]).toEqual([1, 1, 1, 1]);
+    });
+  });
+});
+
+describe('expectNoLeak', () => {
+  it('passes when only returned tensors are created, and leaves inputs alone', () => {
+    const input = tf.ones([2]);
+    expectNoLeak(() => ({ a: tf.add(input, 1), b: [tf.mul(input, 2)] }));
+    expectNoLeak(() => input); // passed through: not disposed
+    expect(input.isDisposed).toBe(false);
+    input.dispose();
+  });
+
+  it('throws when a tensor is left behind', () => {
+    let kept: tf.Tensor | undefined;
+    expect(() =>
+      expectNoLeak(() => {
+        kept = tf.ones([2]);
+      }),
+    ).toThrow(/grew from \d+ to \d+ \(1 tensor\(s\) leaked\)/);
+    kept?.dispose();
+  });
+
+  it('handles async functions', async () => {
+    await expectNoLeak(async () => tf.ones([3]));
+    let kept: tf.Tensor | undefined;
+    await expect(
+      expectNoLeak(async () => {
+        kept = tf.zeros([1]);
+      }),
+    ).rejects.toThrow(/leaked/);
+    kept?.dispose();
+  });
+});
