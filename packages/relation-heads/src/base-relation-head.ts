@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/encoders';
 import { BaseModule, Rng } from '@spanrel/tensor-core';
-import { checkConfigObject, checkPositiveInt, checkSeed } from './config-checks.js';
+import { checkConfigObject, checkPositiveInt, checkSeed } from '@spanrel/tensor-core';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationHead, RelationHeadBaseConfig, RelationPrediction } from './relation-head.js';
-import { zeroMaskedRows } from './zero-masked-rows.js';
+import { zeroMaskedRows } from '@spanrel/tensor-core';
 
 /** The config fields every relation head shares, as a subclass lists them among its known fields. */
 export const RELATION_HEAD_BASE_FIELDS = ['spanDim', 'contextDim', 'numTypes', 'maxPairs', 'seed'] as const;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/encoders';
 import { FeedForward, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
-import { checkDims, checkRate } from './config-checks.js';
+import { checkDims, checkRate } from '@spanrel/tensor-core';
 import { decodeSoftmax } from './decode-relations.js';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationHeadBaseConfig, RelationPrediction } from './relation-head.js';

@@ -9,8 +9,7 @@ export { BaseRelationHead, RELATION_HEAD_BASE_FIELDS } from './base-relation-hea
 export { SpertRelationHead, type SpertRelationHeadConfig } from './spert-relation-head.js';
 export { DixitRelationHead, type DixitRelationHeadConfig } from './dixit-relation-head.js';
 export { decodeMultiLabel, decodeSoftmax } from './decode-relations.js';
-export { relationBinaryCrossEntropy, relationCrossEntropy, type LossReduction } from './relation-loss.js';
-export { zeroMaskedRows } from './zero-masked-rows.js';
+export { relationBinaryCrossEntropy, relationCrossEntropy } from './relation-loss.js';
 export { registerRelationHeads } from './register.js';
 
 export const PACKAGE_NAME = '@spanrel/relation-heads';

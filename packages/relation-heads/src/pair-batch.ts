@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { betweenSpansMask } from '@spanrel/tensor-core';
-import { zeroMaskedRows } from './zero-masked-rows.js';
+import { zeroMaskedRows } from '@spanrel/tensor-core';
 
 /**
  * Relation candidates of a batch: ordered pairs of spans, as indices into a

@@ -69,7 +69,7 @@ describe('relationCrossEntropy (Dixit)', () => {
   it('has correct gradients, rejects out-of-range labels of real pairs, leaks nothing', () => {
     checkGradients((x) => relationCrossEntropy(x as tf.Tensor3D, labels, mask), [logits]);
     const bad = tf.tensor2d([[3, 0, 0], [0, 0, 0]], undefined, 'int32');
-    expect(() => relationCrossEntropy(logits, bad, mask)).toThrow(/relationCrossEntropy: a label of a real pair lies outside \[0, 3\)/);
+    expect(() => relationCrossEntropy(logits, bad, mask)).toThrow(/relationCrossEntropy: a label of a real entry lies outside \[0, 3\)/);
     bad.dispose();
     expectNoLeak(() => relationCrossEntropy(logits, labels, mask));
   });

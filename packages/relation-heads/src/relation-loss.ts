@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** How a masked loss is reduced over its samples. */
-export type LossReduction = 'mean' | 'sum';
+import { maskedCrossEntropy, type LossReduction } from '@spanrel/tensor-core';
 
 function checkPairShapes(op: string, logits: tf.Tensor3D, pairMask: tf.Tensor2D): [number, number, number] {
   if (logits.rank !== 3) throw new Error(`${op}: logits must be [B, P, R], got [${logits.shape.join(', ')}]`);
@@ -60,20 +58,5 @@ export function relationBinaryCrossEntropy(logits: tf.Tensor3D, targets: tf.Tens
  * @param reduction default `'sum'`
  */
 export function relationCrossEntropy(logits: tf.Tensor3D, labels: tf.Tensor2D, pairMask: tf.Tensor2D, reduction: LossReduction = 'sum'): tf.Scalar {
-  const op = 'relationCrossEntropy';
-  const [batchSize, numPairs, numClasses] = checkPairShapes(op, logits, pairMask);
-  if (labels.dtype !== 'int32' || labels.rank !== 2 || labels.shape[0] !== batchSize || labels.shape[1] !== numPairs) {
-    throw new Error(`${op}: labels must be int32 [B=${batchSize}, P=${numPairs}], got ${labels.dtype} [${labels.shape.join(', ')}]`);
-  }
-  checkReduction(op, reduction);
-  return tf.tidy(() => {
-    const keep = tf.cast(tf.notEqual(pairMask, tf.scalar(0, pairMask.dtype)), 'float32'); // [B, P] 0/1
-    const outOfRange = tf.logicalAnd(tf.cast(keep, 'bool'), tf.logicalOr(tf.less(labels, 0), tf.greaterEqual(labels, numClasses))); // [B, P]
-    if (tf.any(outOfRange).dataSync()[0]) throw new Error(`${op}: a label of a real pair lies outside [0, ${numClasses}) (class 0 = none)`);
-    const safeLabels = tf.mul(labels, tf.cast(keep, 'int32')); // [B, P] padding -> class 0
-    const gold = tf.sum(tf.mul(tf.logSoftmax(logits, -1), tf.oneHot(safeLabels, numClasses, 1, 0, 'float32')), -1); // [B, P] log p(gold)
-    const total = tf.sum(tf.mul(tf.neg(gold), keep)); // [] over real pairs (+0 when none)
-    if (reduction === 'sum') return total as tf.Scalar;
-    return tf.div(total, tf.maximum(tf.sum(keep), 1)) as tf.Scalar; // []
-  });
+  return maskedCrossEntropy('relationCrossEntropy', logits, labels, pairMask, reduction);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/encoders';
 import { Dense, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
-import { checkPositiveNumber, checkRate } from './config-checks.js';
+import { checkPositiveNumber, checkRate } from '@spanrel/tensor-core';
 import { decodeMultiLabel } from './decode-relations.js';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationHeadBaseConfig, RelationPrediction } from './relation-head.js';

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/encoders';
 import { BaseModule, Embedding, Rng, dropout, toFloatMask } from '@spanrel/tensor-core';
 import { checkSpanInputs } from './check-span-inputs.js';
-import { checkBoolean, checkConfigObject, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from './config-checks.js';
-import { zeroMaskedRows } from './zero-masked-rows.js';
+import { checkBoolean, checkConfigObject, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from '@spanrel/tensor-core';
+import { zeroMaskedRows } from '@spanrel/tensor-core';
 import type { SpanHead, SpanHeadBaseConfig, SpanPoolInput } from './span-head.js';
 
 /** The config fields every span head shares, as a subclass lists them among its known fields. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FeedForward, batchedIndexSelect, batchedSpanSelect, maskedSoftmax } from '@spanrel/tensor-core';
 import { BaseSpanHead } from './base-span-head.js';
-import { checkDims, checkPositiveInt, checkRate } from './config-checks.js';
+import { checkDims, checkPositiveInt, checkRate } from '@spanrel/tensor-core';
 import type { SpanHeadBaseConfig, SpanPoolInput } from './span-head.js';
 
 /** Config of {@link DixitSpanHead} (defaults: `widthDim` 20, `widthDropout` 0.2, `useCls` false). */

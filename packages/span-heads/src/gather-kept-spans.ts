@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchedIndexSelect } from '@spanrel/tensor-core';
-import { zeroMaskedRows } from './zero-masked-rows.js';
+import { zeroMaskedRows } from '@spanrel/tensor-core';
 
 /** The kept spans of a batch, packed to a common count K. */
 export interface GatheredSpans {

@@ -14,8 +14,7 @@ export { MlpEntityClassifier, type MlpEntityClassifierConfig } from './mlp-entit
 export { filterSpans, type KeptSpans } from './filter-spans.js';
 export { spansToTensor, type SpanTensors } from './spans-to-tensor.js';
 export { gatherKeptSpans, type GatheredSpans } from './gather-kept-spans.js';
-export { entityCrossEntropy, maskedCrossEntropy, type LossReduction } from './entity-loss.js';
-export { zeroMaskedRows } from './zero-masked-rows.js';
+export { entityCrossEntropy } from './entity-loss.js';
 export { registerSpanHeads } from './register.js';
 
 export const PACKAGE_NAME = '@spanrel/span-heads';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModule, Dense, Rng, dropout } from '@spanrel/tensor-core';
-import { checkConfigObject, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from './config-checks.js';
+import { checkConfigObject, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from '@spanrel/tensor-core';
 import { checkReps, type EntityClassifier, type EntityClassifierBaseConfig } from './entity-classifier.js';
 
 /** Config of {@link LinearEntityClassifier}. */

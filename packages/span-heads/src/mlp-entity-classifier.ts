@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModule, FeedForward } from '@spanrel/tensor-core';
-import { checkConfigObject, checkDims, checkPositiveInt, checkRate, checkSeed } from './config-checks.js';
+import { checkConfigObject, checkDims, checkPositiveInt, checkRate, checkSeed } from '@spanrel/tensor-core';
 import { checkReps, type EntityClassifier, type EntityClassifierBaseConfig } from './entity-classifier.js';
 
 /** Config of {@link MlpEntityClassifier}. */

@@ -12,3 +12,4 @@ export { Highway, type HighwayConfig } from './highway.js';
 export { INITIALIZER_NAMES, initializerFromName, type InitializerName } from './initializer-name.js';
 export * from './attention/index.js';
 export { registerNnModules } from './register.js';
+export * from './config-checks.js';

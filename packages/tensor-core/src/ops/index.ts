@@ -14,3 +14,5 @@ export { pairGather, type PairSelection } from './pair-gather.js';
 export { betweenSpanBoundsMask, betweenSpansMask } from './between-spans-mask.js';
 export { dropout } from './dropout.js';
 export { ACTIVATIONS, activate, gelu, isActivationName, type ActivationName } from './activation.js';
+export { zeroMaskedRows } from './zero-masked-rows.js';
+export { maskedCrossEntropy, type LossReduction } from './masked-cross-entropy.js';
