@@ -11,5 +11,8 @@ export { DixitRelationHead, type DixitRelationHeadConfig } from './dixit-relatio
 export { decodeMultiLabel, decodeSoftmax } from './decode-relations.js';
 export { relationBinaryCrossEntropy, relationCrossEntropy } from './relation-loss.js';
 export { registerRelationHeads } from './register.js';
+export * from './ji2020/index.js';
+export * from './two-phase/index.js';
+export * from './stsn/index.js';
 
 export const PACKAGE_NAME = '@spanrel/relation-heads';

@@ -16,5 +16,8 @@ export { spansToTensor, type SpanTensors } from './spans-to-tensor.js';
 export { gatherKeptSpans, type GatheredSpans } from './gather-kept-spans.js';
 export { entityCrossEntropy } from './entity-loss.js';
 export { registerSpanHeads } from './register.js';
+export * from './ji2020/index.js';
+export * from './two-phase/index.js';
+export * from './stsn/index.js';
 
 export const PACKAGE_NAME = '@spanrel/span-heads';

@@ -9,6 +9,7 @@ export { FeedForward, type FeedForwardConfig } from './ffn.js';
 export { LayerNorm, type LayerNormConfig } from './layer-norm.js';
 export { Embedding, type EmbeddingConfig } from './embedding.js';
 export { Highway, type HighwayConfig } from './highway.js';
+export { GatedFusion, type GatedFusionConfig } from './gated-fusion.js';
 export { INITIALIZER_NAMES, initializerFromName, type InitializerName } from './initializer-name.js';
 export * from './attention/index.js';
 export { registerNnModules } from './register.js';

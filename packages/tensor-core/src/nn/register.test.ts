@@ -9,6 +9,7 @@ const NAMES = [
   'dot-product-attention.v1',
   'embedding.v1',
   'ffn.v1',
+  'gated-fusion.v1',
   'general-attention.v1',
   'highway.v1',
   'layer-norm.v1',

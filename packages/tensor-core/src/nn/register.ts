@@ -8,6 +8,7 @@ import { MultiHeadAttention } from './attention/multi-head-attention.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { FeedForward } from './ffn.js';
+import { GatedFusion } from './gated-fusion.js';
 import { Highway } from './highway.js';
 import { LayerNorm } from './layer-norm.js';
 
@@ -28,6 +29,7 @@ export function registerNnModules(target: Registry = registry): void {
     [DotProductAttention.kind, (c) => new DotProductAttention(c)],
     [GeneralAttention.kind, (c) => new GeneralAttention(c)],
     ['attention.v1', (c) => buildAttention(c)],
+    [GatedFusion.kind, (c) => new GatedFusion(c)],
   ];
   for (const [name, factory] of entries) if (!target.has(name)) target.register(name, factory);
 }

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { EncoderOutput } from '@spanrel/encoders';
+import { GatedFusion, batchedSpanSelect, checkBoolean, maskedMax, toFloatMask, zeroMaskedRows } from '@spanrel/tensor-core';
+import { BaseSpanHead } from '../base-span-head.js';
+import type { SpanHeadBaseConfig, SpanPoolInput } from '../span-head.js';
+
+/**
+ * Config of {@link TwoPhaseSpanHead}. Defaults of the shared fields: `widthDim`
+ * = `inputDim` (the paper's `W_{j+1} ∈ R^d`), `useCls` true, `widthDropout` 0.
+ */
+export interface TwoPhaseSpanHeadConfig extends SpanHeadBaseConfig {
+  /** true: fuse the parts with the gated mechanism (Eq. 5); false: concatenate them (Table 7 `w/o gated`). Default true. */
+  gated?: boolean;
+}
+
+const OWN_FIELDS = ['gated'] as const;
+
+/**
+ * The span representation of the two-phase span model (section 3.2.1):
+ * `E'_S = GatedFusion(x̂_S, x_0, W_{j+1})` — the max-pool of the span's word
+ * states (Eq. 4), the `[CLS]` vector `x_0` and the width embedding, fused by
+ * Eq. 5 (δ = 3). A width embedding of another size than `inputDim` is first
+ * projected to `inputDim` (see `GatedFusion`). With `gated: false` the three are
+ * concatenated instead, `[x̂_S; x_0; W]` (the `w/o gated` ablation).
+ *
+ * The same `E'_e` represents an entity in the relation head (section 3.2.2), so
+ * `relationDim === outputDim`: `inputDim` (gated) or `2 inputDim + widthDim`
+ * (concatenated; one `inputDim` fewer with `useCls: false`). Padding spans get
+ * the 0 vector. Classifying the representation is the job of
+ * `TwoPhaseEntityClassifier` (phase one: entity / not entity; phase two: type).
+ *
+ * Parameters: `width.weight` `[numWidths, widthDim]`, `fusion.gate.kernel`
+ * `[inputDim, 1]` (+ `fusion.projections.2.*` when `widthDim !== inputDim`).
+ * Registered as `"two-phase-span-head.v1"`.
+ *
+ * ```ts
+ * const head = new TwoPhaseSpanHead({ inputDim: 768 });   // width 768, gated
+ * const reps = head.embed(enc, spans, spanMask, true);      // [B, S, 768]
+ * ```
+ */
+export class TwoPhaseSpanHead extends BaseSpanHead {
+  static readonly kind = 'two-phase-span-head.v1';
+  readonly name = TwoPhaseSpanHead.kind;
+  private readonly gated: boolean;
+  private readonly fusion: GatedFusion;
+
+  constructor(config: TwoPhaseSpanHeadConfig) {
+    const inputDim = (config as Partial<TwoPhaseSpanHeadConfig> | null)?.inputDim;
+    // widthDim defaults to inputDim; a bad inputDim is reported by the base's check.
+    super(TwoPhaseSpanHead.kind, config, { widthDim: typeof inputDim === 'number' && inputDim > 0 ? inputDim : 0, widthDropout: 0, useCls: true }, OWN_FIELDS);
+    this.gated = checkBoolean(TwoPhaseSpanHead.kind, 'gated', config.gated ?? true);
+    const { widthDim, useCls } = this.base;
+    // Paper order E1, E2, E3 = max-pool, [CLS], width (Eq. 5, δ = 3), leaving out what is switched off.
+    const inputDims = [this.inputDim, ...(useCls ? [this.inputDim] : []), ...(widthDim > 0 ? [widthDim] : [])];
+    this.fusion = this.addChild('fusion', new GatedFusion({ inputDims, dim: this.inputDim, gated: this.gated, initStd: this.base.initStd, seed: this.initRng.seed() }));
+  }
+
+  get poolDim(): number {
+    return this.inputDim;
+  }
+
+  override get outputDim(): number {
+    return this.fusion.outputDim;
+  }
+
+  override get relationDim(): number {
+    return this.fusion.outputDim;
+  }
+
+  config(): Required<TwoPhaseSpanHeadConfig> {
+    return { ...this.baseConfig(), gated: this.gated };
+  }
+
+  /**
+   * @returns `[B, S, outputDim]`: the fused `E'_S` of every span; padding spans get 0
+   */
+  override embed(enc: EncoderOutput, spans: tf.Tensor3D, spanMask: tf.Tensor2D, training: boolean): tf.Tensor3D {
+    const dim = this.inputDim; // D
+    const { widthDim, useCls } = this.base;
+    return tf.tidy(() => {
+      // The base checks the inputs and lays out [max-pool; width; cls] (padding rows 0).
+      const parts = super.embed(enc, spans, spanMask, training); // [B, S, D + widthDim (+ D)]
+      const pooled = tf.slice(parts, [0, 0, 0], [-1, -1, dim]); // [B, S, D] x̂_S
+      const reps: tf.Tensor[] = [pooled];
+      if (useCls) reps.push(tf.slice(parts, [0, 0, dim + widthDim], [-1, -1, dim])); // [B, S, D] x_0
+      if (widthDim > 0) reps.push(tf.slice(parts, [0, 0, dim], [-1, -1, widthDim])); // [B, S, widthDim] W_{j+1}
+      const fused = this.fusion.apply(reps, training) as tf.Tensor3D; // [B, S, outputDim]
+      return zeroMaskedRows(fused, toFloatMask(spanMask)); // [B, S, outputDim] (a projection bias must not leak into padding)
+    });
+  }
+
+  protected pool({ enc, spans, maxWidth }: SpanPoolInput): tf.Tensor3D {
+    const { values, mask } = batchedSpanSelect(enc.hidden, spans, maxWidth); // [B, S, W, D], [B, S, W]
+    return maskedMax(values, mask, 2) as tf.Tensor3D; // [B, S, D] Eq. 4
+  }
+}
