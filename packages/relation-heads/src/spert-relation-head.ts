@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/encoders';
-import { Dense, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
+import { Dense, checkPositiveNumber, checkRate, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
-import { checkPositiveNumber, checkRate } from '@spanrel/tensor-core';
 import { decodeMultiLabel } from './decode-relations.js';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationHeadBaseConfig, RelationPrediction } from './relation-head.js';
@@ -38,17 +37,18 @@ const OWN_FIELDS = ['dropout', 'threshold', 'initStd'] as const;
  * ```
  */
 export class SpertRelationHead extends BaseRelationHead {
-  static readonly kind = 'spert-relation-head.v1';
-  readonly name = SpertRelationHead.kind;
+  static readonly kind: string = 'spert-relation-head.v1';
+  readonly name: string;
   readonly outputDim: number;
   readonly threshold: number;
   private readonly dropoutRate: number;
   private readonly initStd: number;
   private readonly linear: Dense;
 
-  constructor(config: SpertRelationHeadConfig) {
-    super(SpertRelationHead.kind, config, OWN_FIELDS);
-    const kind = SpertRelationHead.kind;
+  /** @param kind the registry name: subclasses that only reorder the parts (STSN) pass their own. */
+  constructor(config: SpertRelationHeadConfig, kind: string = SpertRelationHead.kind) {
+    super(kind, config, OWN_FIELDS);
+    this.name = kind;
     this.dropoutRate = checkRate(kind, 'dropout', config.dropout ?? 0.1);
     this.threshold = config.threshold ?? 0.4;
     if (typeof this.threshold !== 'number' || !(this.threshold > 0 && this.threshold < 1)) {
@@ -71,9 +71,14 @@ export class SpertRelationHead extends BaseRelationHead {
     const [, seqLen, dim] = enc.hidden.shape; // T, D
     const { head, tail } = pairGather(spanReps, pairs.pairs); // [B, p, Ds] each
     const states = tf.broadcastTo(tf.expandDims(enc.hidden, 1), [batchSize, numPairs, seqLen, dim]); // [B, p, T, D]
-    const context = maskedMax(states, pairs.contextMask, 2); // [B, p, D]; no word between -> 0
-    const x = tf.concat([head, context, tail], 2); // [B, p, 2 Ds + D]
+    const context = maskedMax(states, pairs.contextMask, 2) as tf.Tensor3D; // [B, p, D]; no word between -> 0
+    const x = this.joinPair(head, context, tail); // [B, p, 2 Ds + D]
     return this.linear.apply(dropout(x, this.dropoutRate, this.dropoutRng, training)) as tf.Tensor3D; // [B, p, R]
+  }
+
+  /** SpERT's order of the pair representation: `[e(s1); c(s1, s2); e(s2)]`. */
+  protected joinPair(head: tf.Tensor3D, context: tf.Tensor3D, tail: tf.Tensor3D): tf.Tensor3D {
+    return tf.concat([head, context, tail], 2); // [B, p, 2 Ds + D]
   }
 
   /** Types with sigmoid `>= threshold` (0.4), several per pair possible. */

@@ -10,6 +10,17 @@ export class Rng {
     this.state = seed >>> 0;
   }
 
+  /** The generator's whole state (a 32-bit integer), e.g. for a training checkpoint. */
+  getState(): number {
+    return this.state;
+  }
+
+  /** Restores a state from `getState()`: the generator then continues exactly where that one was. */
+  setState(state: number): void {
+    if (!Number.isInteger(state)) throw new Error(`Rng.setState: the state must be an integer, got ${JSON.stringify(state)}`);
+    this.state = state >>> 0;
+  }
+
   /** Uniform float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
