@@ -1,10 +1,13 @@
 import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
 import { statsCommand } from './commands/stats.js';
+import { trainCommand } from './commands/train.js';
 import { parseCommandArgs, processIO, UsageError, type CliIO, type Command } from './command.js';
 
-export const COMMANDS: Command[] = [demoCommand, statsCommand, evaluateCommand, convertCommand];
+export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, statsCommand, evaluateCommand, convertCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,1 +1,82 @@
+/**
+ * `@spanrel/joint`: the joint entity and relation model (any encoder + span
+ * head + entity classifier + relation head), its presets (SpERT, Dixit, Ji 2020,
+ * two-phase), the
+ * training loop with checkpoints and exact resumption, decoding, and the model
+ * folder (save / load).
+ */
 export const PACKAGE_NAME = '@spanrel/joint';
+
+export type { ComponentSpec } from './config/component-spec.js';
+export type {
+  AllSpansSamplingSpec,
+  JointSpec,
+  LossSpec,
+  LrSpec,
+  NegativeSamplingSpec,
+  OptimizerSpec,
+  RatioSamplingSpec,
+  SamplingSpec,
+  SelectionMetric,
+  SpertSamplingSpec,
+  TrainingSpec,
+  VocabularySpec,
+} from './config/joint-spec.js';
+export { PRESET_NAMES, dixitPreset, preset, spertPreset, withEncoder, type PresetName } from './config/presets.js';
+export { ji2020Preset } from './config/ji2020-preset.js';
+export { twoPhasePreset } from './config/two-phase-preset.js';
+export { BILSTM_PEAK_LR, bilstmEncoder } from './config/encoder-specs.js';
+export { mergeSpec, resolveSpec, type ResolveSpecOptions } from './config/resolve-spec.js';
+export { checkSpec } from './config/check-spec.js';
+
+export { JointModel, type JointModelParts, type RelationMode } from './model/joint-model.js';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model/model-config.js';
+export { buildModel } from './model/build-model.js';
+export { registerJointComponents } from './model/register-components.js';
+export { gatherSpanLabels, packSpanLabels } from './model/span-labels.js';
+
+export { decodeBatch, decodeDocuments, limitKeptSpans, type DecodedSentence, type SentenceInput } from './decoding/decode.js';
+export { assembleDocument, type DecodedRelation, type DecodedSpan } from './decoding/assemble-document.js';
+
+export { loadModel, saveModel, writeModelFiles, MODEL_CONFIG_FILE, MODEL_ENCODER_DIR, MODEL_SCHEMA_FILE, MODEL_WEIGHTS_FILE } from './io/model-folder.js';
+export { recoverDirectory, replaceDirectory } from './io/replace-directory.js';
+
+export { allSpansBatch, sampleSpertBatch, type AllSpansBatch, type SampledBatch, type TrainingBatch } from './training/training-batch.js';
+export { allSpansTrainingLoss, sampledTrainingLoss, trainingLosses, type TrainingLosses } from './training/training-loss.js';
+export {
+  DEFAULT_LOSS,
+  lossStrategy,
+  twoPhaseLoss,
+  weightedSumLoss,
+  type EntityLossResult,
+  type LossStrategy,
+  type Reduction,
+  type RelationTargets,
+} from './training/loss-strategy.js';
+export { negativeSamplingOf, sampleBatch } from './training/samplers.js';
+export { makeOptimizer, lrScheduleConfig } from './training/make-optimizer.js';
+export { devScores, evaluateOnDev, isBetter, selectionKey, type DevScores, type MicroScores } from './training/dev-evaluation.js';
+export {
+  CHECKPOINT_DIR,
+  OPTIMIZER_FILE,
+  TRAINER_STATE_FILE,
+  hasCheckpoint,
+  readTrainerState,
+  type EpochRecord,
+  type TrainerState,
+} from './training/checkpoint.js';
+export { exportRngStates, findRngs, importRngStates } from './training/rng-state.js';
+export { documentsFingerprint, mixSeed } from './training/hashing.js';
+export {
+  BEST_MODEL_DIR,
+  RUN_SPEC_FILE,
+  TRAIN_LOG_FILE,
+  epochBatches,
+  train,
+  trainingBatch,
+  type TrainEvent,
+  type TrainOptions,
+  type TrainResult,
+} from './training/train.js';
+
+export { splitSentences, tokenizeWords } from './text/split-text.js';

@@ -1,0 +1,279 @@
+/**
+ * `spanrel compare`: trains several presets on the same data and encoder,
+ * scores each on the test set, and prints one table (NER / RE / RE+ micro and
+ * macro F1, training and evaluation speed), also written as JSON and Markdown.
+ *
+ * ```
+ * <out>/<preset>/      each preset's training run (see spanrel train)
+ * <out>/compare.json   CompareReport
+ * <out>/compare.md     the table in Markdown
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseJsonText, readDocuments, readTypeSchema, type Document, type TypeSchema } from '@spanrel/datasets';
+import { evaluate, type Scores } from '@spanrel/eval';
+import { BEST_MODEL_DIR, mergeSpec, PRESET_NAMES, resolveSpec, train, type JointSpec, type TrainEvent } from '@spanrel/joint';
+import { describeBackend } from '@spanrel/tensor-core';
+import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
+import { BACKEND_USAGE, predictWithProgress, startBackend } from '../model-runtime.js';
+
+/** File names written in `--out`. */
+export const COMPARE_JSON_FILE = 'compare.json';
+export const COMPARE_MARKDOWN_FILE = 'compare.md';
+
+/** Micro and macro P/R/F1 (percent) of one task. */
+export interface TaskSummary {
+  micro: Scores;
+  macro: Scores;
+}
+
+/** One preset's line of the comparison. */
+export interface CompareRow {
+  preset: string;
+  /** Registry names of the components, `encoder + span head + entity classifier + relation head`. */
+  model: string;
+  ner: TaskSummary;
+  re: TaskSummary;
+  rePlus: TaskSummary;
+  /** Training sentences per second: epochs run x training sentences / training seconds (evaluation excluded). */
+  trainSentencesPerSecond: number;
+  /** Test sentences per second of `predict`. */
+  evalSentencesPerSecond: number;
+  epochs: number;
+  bestEpoch: number | null;
+  trainSeconds: number;
+  evalSeconds: number;
+  /** The best model on dev, which the test scores are of. */
+  modelDir: string;
+}
+
+/** What `compare.json` holds. */
+export interface CompareReport {
+  encoder: string;
+  backend: string;
+  data: { train: string; dev: string; test: string; types: string; trainSentences: number; devSentences: number; testSentences: number };
+  rows: CompareRow[];
+}
+
+/** The presets of `--presets` (comma-separated, default all), checked. */
+export function parsePresets(value: unknown): string[] {
+  const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [...PRESET_NAMES];
+  if (names.length === 0) throw new UsageError('--presets names no preset');
+  for (const name of names) {
+    if (!(PRESET_NAMES as readonly string[]).includes(name)) throw new UsageError(`--presets: unknown preset "${name}"; known: ${PRESET_NAMES.join(', ')}`);
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--presets names a preset twice: ${names.join(',')}`);
+  return names;
+}
+
+/**
+ * Splits a compare config into the overrides of each preset: keys named after a
+ * preset (`"ji2020": {...}`) apply to that preset only, after every other key,
+ * which applies to all of them.
+ */
+export function presetOverrides(config: Record<string, unknown>, presetName: string, source: string): Record<string, unknown> {
+  if ('preset' in config) throw new Error(`${source}: a compare config may not set "preset" (the presets come from --presets)`);
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) if (!(PRESET_NAMES as readonly string[]).includes(key)) shared[key] = value;
+  const own = config[presetName];
+  if (own === undefined) return shared;
+  if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new Error(`${source}: "${presetName}" must be an object of overrides for that preset`);
+  return mergeSpec(shared, own) as Record<string, unknown>;
+}
+
+function readConfig(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: cannot read the config (${(e as Error).message})`);
+  }
+  const parsed = parseJsonText(text, path);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: the config must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+/** The spec of one preset: the preset, `--encoder`, the config (shared, then its own part), then `--epochs` / `--seed`. */
+function specOf(presetName: string, values: Record<string, unknown>, config: Record<string, unknown>, source: string): JointSpec {
+  const shortcuts: Record<string, unknown> = {};
+  if (values.epochs !== undefined) shortcuts.training = { epochs: optionalInt(values, 'epochs', 1) };
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got "${String(values.seed)}"`);
+    shortcuts.seed = seed;
+  }
+  return resolveSpec(presetName, {
+    encoder: typeof values.encoder === 'string' ? values.encoder : undefined,
+    overrides: mergeSpec(presetOverrides(config, presetName, source), shortcuts) as Record<string, unknown>,
+    source: `${source} (preset ${presetName})`,
+  });
+}
+
+const summary = (scores: { micro: Scores; macro: Scores }): TaskSummary => ({
+  micro: { precision: scores.micro.precision, recall: scores.micro.recall, f1: scores.micro.f1 },
+  macro: { precision: scores.macro.precision, recall: scores.macro.recall, f1: scores.macro.f1 },
+});
+
+/** Trains one preset in `<out>/<preset>` and scores its best model on the test documents. */
+async function runPreset(
+  spec: JointSpec,
+  data: { schema: TypeSchema; train: readonly Document[]; dev: readonly Document[]; test: readonly Document[] },
+  outDir: string,
+  resume: boolean,
+  io: CliIO,
+): Promise<CompareRow> {
+  const onEvent = (event: TrainEvent) => {
+    if (event.type === 'start') io.err(`  ${event.resumed ? `resuming at step ${event.globalStep} of` : 'training:'} ${event.totalSteps} steps (${event.epochs} epochs)`);
+    if (event.type === 'epoch-end') {
+      const r = event.record;
+      const dev = r.dev ? `dev RE+ ${r.dev.rePlus.f1.toFixed(2)}` : 'no dev';
+      io.err(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, ${dev}, ${r.trainSeconds.toFixed(1)} s${r.best ? ' [best]' : ''}`);
+    }
+  };
+  const result = await train({ spec, schema: data.schema, train: data.train, dev: data.dev, outDir, resume, onEvent });
+  const { model } = result;
+  try {
+    const started = performance.now();
+    const predictions = predictWithProgress(model, data.test, io, `${spec.preset}: predicting`);
+    const evalSeconds = (performance.now() - started) / 1000;
+    const scores = evaluate(data.test, predictions, data.schema);
+    const trainSeconds = result.history.reduce((sum, r) => sum + r.trainSeconds, 0);
+    const epochs = result.history.length;
+    return {
+      preset: spec.preset,
+      model: [spec.encoder.name, spec.spanHead.name, spec.entityClassifier.name, spec.relationHead.name].join(' + '),
+      ner: summary(scores.ner),
+      re: summary(scores.re),
+      rePlus: summary(scores.rePlus),
+      trainSentencesPerSecond: trainSeconds > 0 ? (epochs * data.train.length) / trainSeconds : 0,
+      evalSentencesPerSecond: evalSeconds > 0 ? data.test.length / evalSeconds : 0,
+      epochs,
+      bestEpoch: result.bestEpoch,
+      trainSeconds,
+      evalSeconds,
+      modelDir: join(outDir, BEST_MODEL_DIR),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+const HEADERS = ['preset', 'NER micro', 'NER macro', 'RE micro', 'RE macro', 'RE+ micro', 'RE+ macro', 'train sent/s', 'eval sent/s'];
+
+/** The cells of one row: F1 scores (percent, 2 decimals) and speeds (1 decimal). */
+function cells(row: CompareRow): string[] {
+  const f1 = (s: Scores) => s.f1.toFixed(2);
+  return [
+    row.preset,
+    f1(row.ner.micro),
+    f1(row.ner.macro),
+    f1(row.re.micro),
+    f1(row.re.macro),
+    f1(row.rePlus.micro),
+    f1(row.rePlus.macro),
+    row.trainSentencesPerSecond.toFixed(1),
+    row.evalSentencesPerSecond.toFixed(1),
+  ];
+}
+
+/** The comparison as a plain-text table (F1 in percent), aligned for a terminal. */
+export function formatCompareTable(rows: readonly CompareRow[]): string {
+  const table = [HEADERS, ...rows.map(cells)];
+  const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cells(r)))].join('\n');
+}
+
+/** The comparison as a Markdown document: what was compared, then the table (F1 in percent). */
+export function formatCompareMarkdown(report: CompareReport): string {
+  const d = report.data;
+  return [
+    '# spanrel compare',
+    '',
+    `Encoder: \`${report.encoder}\`; backend: ${report.backend}.`,
+    `Data: ${d.trainSentences} training sentences (\`${d.train}\`), ${d.devSentences} dev (\`${d.dev}\`, model selection), ${d.testSentences} test (\`${d.test}\`, scored below).`,
+    '',
+    'F1 in percent on the test set; micro and macro averages over the types. Speeds in sentences per second (training: epochs x sentences / training time).',
+    '',
+    `| ${HEADERS.join(' | ')} |`,
+    `| ${HEADERS.map((_, c) => (c === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...report.rows.map((row) => `| ${cells(row).join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'train several presets on the same data and encoder and compare their test scores and speed in one table',
+  usage: `spanrel compare --presets spert,dixit,ji2020,twophase --train T.json --dev D.json --test E.json --types TY.json [--out DIR] [--encoder ...] [--config FILE]
+  --presets   comma-separated presets (default: all, ${PRESET_NAMES.join(',')})
+  --train     training documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension)
+  --dev       dev documents: each preset keeps its best model on them
+  --test      test documents, scored by every preset's best model
+  --types     the types file
+  --out       output folder (default runs/compare): <preset>/ (each training run), ${COMPARE_JSON_FILE}, ${COMPARE_MARKDOWN_FILE}
+  --encoder   bilstm (default) or bert:<model folder or Hugging Face id>, the same for every preset
+  --config    a JSON file of overrides for every preset; a key named after a preset holds overrides
+              for that preset only, e.g. {"training": {"epochs": 5}, "ji2020": {"training": {"batchSize": 4}}}
+  --epochs N  shortcut for {"training": {"epochs": N}} (every preset)
+  --seed N    shortcut for {"seed": N}
+  --resume    continue interrupted runs in --out (finished ones are reused without training)
+${BACKEND_USAGE}`,
+  options: {
+    presets: { type: 'string' },
+    train: { type: 'string' },
+    dev: { type: 'string' },
+    test: { type: 'string' },
+    types: { type: 'string' },
+    out: { type: 'string' },
+    encoder: { type: 'string' },
+    config: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    resume: { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const presets = parsePresets(values.presets);
+    const paths = {
+      train: requireString(values, 'train'),
+      dev: requireString(values, 'dev'),
+      test: requireString(values, 'test'),
+      types: requireString(values, 'types'),
+    };
+    const out = typeof values.out === 'string' && values.out !== '' ? values.out : join('runs', 'compare');
+    const configPath = typeof values.config === 'string' ? values.config : undefined;
+    const config = readConfig(configPath);
+    // Every spec is resolved (and checked) before any training starts.
+    const specs = presets.map((name) => specOf(name, values, config, configPath ?? '--presets'));
+    const schema = readTypeSchema(paths.types);
+    const data = {
+      schema,
+      train: readDocuments(paths.train, { schema }),
+      dev: readDocuments(paths.dev, { schema }),
+      test: readDocuments(paths.test, { schema }),
+    };
+    io.err(`data: ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test sentences`);
+    await startBackend(values, io);
+    await mkdir(out, { recursive: true });
+    const rows: CompareRow[] = [];
+    for (const [i, spec] of specs.entries()) {
+      io.err(`[${i + 1}/${specs.length}] ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
+      rows.push(await runPreset(spec, data, join(out, spec.preset), values.resume === true, io));
+    }
+    const report: CompareReport = {
+      encoder: typeof values.encoder === 'string' ? values.encoder : 'bilstm',
+      backend: describeBackend(),
+      data: { ...paths, trainSentences: data.train.length, devSentences: data.dev.length, testSentences: data.test.length },
+      rows,
+    };
+    await writeFile(join(out, COMPARE_JSON_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(out, COMPARE_MARKDOWN_FILE), formatCompareMarkdown(report));
+    io.out(formatCompareTable(rows));
+    io.out(`\nF1 in percent on ${data.test.length} test sentences; written to ${join(out, COMPARE_JSON_FILE)} and ${join(out, COMPARE_MARKDOWN_FILE)}`);
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+import { readDocuments, writeDocuments } from '@spanrel/datasets';
+import { evaluate, formatEvaluation } from '@spanrel/eval';
+import { requireString, type Command } from '../command.js';
+import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'predict documents with a trained model and score them: NER, RE and RE+ micro/macro P/R/F1',
+  usage: `spanrel eval --model DIR --data D.json [--pred P.json] [--json] [--no-overlap] [--backend NAME]
+  --model       a model folder, or the --out folder of spanrel train (its best model, model/, is used)
+  --data        gold documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension), checked against the model's types
+  --pred        also write the predictions there (format by extension)
+  --json        print one JSON object {ner, re, rePlus}
+  --no-overlap  score without overlapping entities (as reported for ADE)
+${BACKEND_USAGE}`,
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    pred: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-overlap': { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const dataPath = requireString(values, 'data');
+    requireString(values, 'model');
+    await startBackend(values, io);
+    const model = await loadModelFlag(values, io);
+    try {
+      const gold = readDocuments(dataPath, { schema: model.schema });
+      const started = Date.now();
+      const predictions = predictWithProgress(model, gold, io);
+      io.err(`predicted ${gold.length} sentences in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (typeof values.pred === 'string') {
+        writeDocuments(values.pred, predictions);
+        io.err(`predictions written to ${values.pred}`);
+      }
+      const result = evaluate(gold, predictions, model.schema, { removeOverlapping: values['no-overlap'] === true });
+      io.out(values.json ? JSON.stringify(result) : formatEvaluation(result));
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { formatFromPath, formatSpertJson, readDocuments, writeDocuments, type DatasetFormat } from '@spanrel/datasets';
+import { splitSentences, type SentenceInput } from '@spanrel/joint';
+import { UsageError, type Command } from '../command.js';
+import { describePrediction } from '../describe-prediction.js';
+import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
+
+type InputFormat = DatasetFormat | 'text';
+const TEXT_EXTENSIONS = new Set(['.txt', '.text', '.md']);
+
+/** The input format: `--format`, else `text` for .txt/.text/.md files, else the dataset format of the extension. */
+function inputFormat(path: string, flag: unknown): InputFormat {
+  if (flag !== undefined) {
+    if (flag === 'text' || flag === 'spert' || flag === 'dygie' || flag === 'conll') return flag;
+    throw new UsageError(`--format must be text, spert, dygie or conll, got "${String(flag)}"`);
+  }
+  return TEXT_EXTENSIONS.has(extname(path).toLowerCase()) ? 'text' : formatFromPath(path);
+}
+
+/** Raw text as sentences of words, numbered from 0. */
+function textSentences(text: string): SentenceInput[] {
+  return splitSentences(text).map((tokens, i) => ({ id: String(i), tokens }));
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'extract entities and relations from raw text or documents with a trained model (SpERT JSON out)',
+  usage: `spanrel predict --model DIR (--text "..." | --input FILE) [--format F] [--out FILE] [--backend NAME]
+  --model    a model folder, or the --out folder of spanrel train
+  --text     raw text: split into sentences and words, then predicted
+  --input    a file of raw text (.txt, .text, .md) or of documents (SpERT JSON, DyGIE++ JSONL, CoNLL: their words are used)
+  --format   the input's format when its extension does not tell: text, spert, dygie or conll
+  --out      write the predictions there (format by extension, SpERT JSON for .json) and print a few;
+             without it, the predictions are printed as SpERT JSON
+${BACKEND_USAGE}`,
+  options: {
+    model: { type: 'string' },
+    text: { type: 'string' },
+    input: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const hasText = typeof values.text === 'string';
+    const hasInput = typeof values.input === 'string';
+    if (hasText === hasInput) throw new UsageError('give exactly one of --text and --input');
+    if (hasText && values.format !== undefined) throw new UsageError('--format applies to --input only');
+    if (typeof values.model !== 'string') throw new UsageError('missing required option --model');
+    let sentences: SentenceInput[];
+    if (hasText) {
+      sentences = textSentences(values.text as string);
+    } else {
+      const path = values.input as string;
+      const format = inputFormat(path, values.format);
+      // Annotations in the input are ignored; lenient, so that odd ones do not stop a prediction.
+      sentences = format === 'text' ? textSentences(readFileSync(path, 'utf8')) : readDocuments(path, { format, lenient: true });
+    }
+    if (sentences.length === 0) throw new Error('the input holds no sentence');
+
+    await startBackend(values, io);
+    const model = await loadModelFlag(values, io);
+    try {
+      const predictions = predictWithProgress(model, sentences, io);
+      const entities = predictions.reduce((n, d) => n + d.entities.length, 0);
+      const relations = predictions.reduce((n, d) => n + d.relations.length, 0);
+      const summary = `${predictions.length} sentence${predictions.length === 1 ? '' : 's'}: ${entities} entities, ${relations} relations`;
+      if (typeof values.out === 'string') {
+        writeDocuments(values.out, predictions);
+        io.out(`${summary}; written to ${values.out}`);
+        for (const doc of predictions.slice(0, 5)) io.out(describePrediction(doc));
+      } else {
+        io.err(summary);
+        io.out(formatSpertJson(predictions));
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJsonText, readDocuments, readTypeSchema } from '@spanrel/datasets';
+import {
+  BEST_MODEL_DIR,
+  hasCheckpoint,
+  mergeSpec,
+  PRESET_NAMES,
+  resolveSpec,
+  TRAIN_LOG_FILE,
+  train,
+  type EpochRecord,
+  type JointSpec,
+  type TrainEvent,
+} from '@spanrel/joint';
+import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
+import { ProgressBar } from '../progress/progress-bar.js';
+import { BACKEND_USAGE, progressStream, startBackend } from '../model-runtime.js';
+
+/** The spec of `spanrel train`'s flags: preset, then --encoder, then --config, then --epochs / --seed. */
+export function specFromFlags(values: Record<string, unknown>): JointSpec {
+  const presetName = typeof values.preset === 'string' ? values.preset : undefined;
+  if (presetName !== undefined && !(PRESET_NAMES as readonly string[]).includes(presetName)) {
+    throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${presetName}"`);
+  }
+  let overrides: Record<string, unknown> = {};
+  const configPath = typeof values.config === 'string' ? values.config : undefined;
+  if (configPath) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (e) {
+      throw new Error(`${configPath}: cannot read the config (${(e as Error).message})`);
+    }
+    const parsed = parseJsonText(text, configPath);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${configPath}: the config must be a JSON object`);
+    overrides = parsed as Record<string, unknown>;
+  }
+  const shortcuts: Record<string, unknown> = {};
+  if (values.epochs !== undefined) shortcuts.training = { epochs: optionalInt(values, 'epochs', 1) };
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got "${String(values.seed)}"`);
+    shortcuts.seed = seed;
+  }
+  if (!presetName && typeof overrides.preset !== 'string') throw new UsageError('missing required option --preset (spert or dixit)');
+  return resolveSpec(presetName, {
+    encoder: typeof values.encoder === 'string' ? values.encoder : undefined,
+    overrides: mergeSpec(overrides, shortcuts) as Record<string, unknown>,
+    source: configPath ?? '--preset',
+  });
+}
+
+function formatScores(record: EpochRecord): string {
+  const dev = record.dev ? `dev NER ${record.dev.ner.f1.toFixed(2)}  RE ${record.dev.re.f1.toFixed(2)}  RE+ ${record.dev.rePlus.f1.toFixed(2)}` : 'no dev set';
+  return (
+    `epoch ${record.epoch}: loss ${record.loss.toFixed(4)} (entity ${record.entityLoss.toFixed(4)}, relation ${record.relationLoss.toFixed(4)})  ` +
+    `${dev}${record.best ? '  [best, saved]' : ''}  (${record.trainSeconds.toFixed(1)} s training, ${record.evalSeconds.toFixed(1)} s evaluating)`
+  );
+}
+
+/** Turns training events into progress bars and status lines on stderr. */
+function reporter(io: CliIO): (event: TrainEvent) => void {
+  const stream = progressStream(io);
+  let epochs = 0;
+  let bar: ProgressBar | undefined;
+  let lossSum = 0;
+  let lossSteps = 0;
+  return (event) => {
+    switch (event.type) {
+      case 'start':
+        epochs = event.epochs;
+        io.err(
+          event.resumed
+            ? `resuming at step ${event.globalStep} of ${event.totalSteps} (epoch ${event.epoch + 1}, batch ${event.position} of ${event.stepsPerEpoch})`
+            : `training: ${event.epochs} epochs of ${event.stepsPerEpoch} steps (${event.totalSteps} steps)`,
+        );
+        break;
+      case 'epoch-start':
+        lossSum = 0;
+        lossSteps = 0;
+        bar = new ProgressBar({ label: `epoch ${event.epoch}/${epochs}`, total: event.stepsInEpoch, startAt: event.position, stream });
+        break;
+      case 'step':
+        lossSum += event.loss;
+        lossSteps += 1;
+        bar?.update(event.step, lossSum / lossSteps);
+        break;
+      case 'evaluate':
+        bar?.finish();
+        io.err(`evaluating on ${event.sentences} dev sentences ...`);
+        break;
+      case 'epoch-end':
+        bar?.finish();
+        io.err(formatScores(event.record));
+        break;
+      case 'early-stop':
+        io.err(`early stopping: no dev improvement in ${event.patience} evaluations`);
+        break;
+      case 'checkpoint':
+        break;
+    }
+  };
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a joint entity and relation model (SpERT or Dixit preset), keeping the best model on dev',
+  usage: `spanrel train --preset spert|dixit [--config FILE] --train T.json --dev D.json --types TY.json --out DIR [--resume]
+  --preset    spert (Eberts & Ulges 2019) or dixit (Dixit & Al-Onaizan 2019): each paper's hyper-parameters
+  --config    a JSON file overriding fields of the preset, e.g. {"training": {"epochs": 5, "batchSize": 4}}
+              (every field: packages/joint/README.md); may name "preset" itself
+  --encoder   bilstm (default: BiLSTM + char CNN, trained from scratch) or bert:<model folder or Hugging Face id>
+  --train     training documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension)
+  --dev       dev documents, scored after every epoch; the best model is kept
+  --types     the types file
+  --out       output folder: model/ (the best model), checkpoint/, ${TRAIN_LOG_FILE} (one JSON line per epoch), run.json
+  --resume    continue the interrupted run in --out from its last checkpoint (same flags as the first time)
+  --epochs N  shortcut for {"training": {"epochs": N}}
+  --seed N    shortcut for {"seed": N}
+${BACKEND_USAGE}`,
+  options: {
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    encoder: { type: 'string' },
+    train: { type: 'string' },
+    dev: { type: 'string' },
+    types: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'boolean' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  async run(values, io) {
+    const out = requireString(values, 'out');
+    const trainPath = requireString(values, 'train');
+    const devPath = requireString(values, 'dev');
+    const schema = readTypeSchema(requireString(values, 'types'));
+    const resume = values.resume === true;
+    // Resuming a run may leave the spec to the checkpoint; when flags are given they must match it.
+    const flagsGiven = ['preset', 'config', 'encoder', 'epochs', 'seed'].some((f) => values[f] !== undefined);
+    const spec = resume && !flagsGiven && (await hasCheckpoint(out)) ? undefined : specFromFlags(values);
+    const trainDocs = readDocuments(trainPath, { schema });
+    const devDocs = readDocuments(devPath, { schema });
+    io.err(`data: ${trainDocs.length} training sentences (${trainPath}), ${devDocs.length} dev sentences (${devPath})`);
+    if (spec) io.err(`preset ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
+    await startBackend(values, io);
+    const result = await train({ spec, schema, train: trainDocs, dev: devDocs, outDir: out, resume, onEvent: reporter(io) });
+    result.model.dispose();
+    const best = result.bestEpoch === null ? 'no epoch ran' : `epoch ${result.bestEpoch}`;
+    io.out(`best model (${best}) in ${join(out, BEST_MODEL_DIR)}; log in ${join(out, TRAIN_LOG_FILE)}; ${result.globalStep} steps${result.stoppedEarly ? ' (stopped early)' : ''}`);
+    return 0;
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * What the model commands (train, eval, predict, demo) share: starting the
+ * tfjs backend, loading a model folder, predicting with a progress bar.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Document } from '@spanrel/datasets';
+import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type JointModel, type SentenceInput } from '@spanrel/joint';
+import { describeBackend, initBackend } from '@spanrel/tensor-core';
+import { processIO, requireString, UsageError, type CliIO } from './command.js';
+import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
+
+/** Usage lines of `--backend`, shared by train / eval / predict. */
+export const BACKEND_USAGE = `  --backend   auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu, the first that loads), wasm, cpu or tensorflow;
+              or set SPANREL_BACKEND`;
+
+/** Initialises the tfjs backend (`--backend`, else SPANREL_BACKEND, else automatic) and says which it is on stderr. */
+export async function startBackend(values: Record<string, unknown>, io: CliIO): Promise<void> {
+  const backend = typeof values.backend === 'string' ? values.backend : undefined;
+  try {
+    await initBackend(backend ? { backend } : {});
+  } catch (e) {
+    if (backend && /unknown backend/.test((e as Error).message)) throw new UsageError(`--backend: ${(e as Error).message}`);
+    throw e;
+  }
+  io.err(`backend: ${describeBackend()}`);
+}
+
+/** Where progress bars go: the real stderr when the command runs for real, else plain lines through `io.err` (tests). */
+export function progressStream(io: CliIO): ProgressStream {
+  return io === processIO ? process.stderr : { isTTY: false, write: (text: string) => io.err(text.replace(/\n$/, '')) };
+}
+
+/** The model folder named by `--model`: a model folder itself, or a training output folder holding one in `model/`. */
+export function resolveModelDir(dir: string): string {
+  if (existsSync(join(dir, MODEL_CONFIG_FILE))) return dir;
+  if (existsSync(join(dir, BEST_MODEL_DIR, MODEL_CONFIG_FILE))) return join(dir, BEST_MODEL_DIR);
+  throw new Error(`${dir}: not a model folder (no ${MODEL_CONFIG_FILE}, nor ${join(BEST_MODEL_DIR, MODEL_CONFIG_FILE)})`);
+}
+
+/** Loads the model of `--model`, saying where from. */
+export async function loadModelFlag(values: Record<string, unknown>, io: CliIO): Promise<JointModel> {
+  const dir = resolveModelDir(requireString(values, 'model'));
+  const model = await loadModel(dir);
+  io.err(`model: ${dir} (${model.encoder.name}, ${model.spanHead.name}, ${model.relationHead.name})`);
+  return model;
+}
+
+/** `model.predict` in slices, with a progress bar when there are many sentences. */
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label = 'predicting'): Document[] {
+  const slice = 64;
+  if (sentences.length <= slice) return model.predict(sentences);
+  const bar = new ProgressBar({ label, total: sentences.length, unit: 'sentence', stream: progressStream(io) });
+  const out: Document[] = [];
+  for (let start = 0; start < sentences.length; start += slice) {
+    out.push(...model.predict(sentences.slice(start, start + slice)));
+    bar.update(out.length);
+  }
+  bar.finish();
+  return out;
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { enumerateSpans, type Document } from '@spanrel/datasets';
+import { allPairs } from '@spanrel/relation-heads';
+import { filterSpans, gatherKeptSpans, spansToTensor, type KeptSpans } from '@spanrel/span-heads';
+import type { JointModel } from '../model/joint-model.js';
+import { packSpanLabels } from '../model/span-labels.js';
+import { assembleDocument, type DecodedRelation, type DecodedSpan } from './assemble-document.js';
+
+/** A sentence to predict: its words, and what identifies it (carried into the output; a `Document` fits). */
+export interface SentenceInput {
+  tokens: readonly string[];
+  id?: string;
+  docKey?: string;
+  sentenceIndex?: number;
+  extra?: Document['extra'];
+}
+
+/** What decoding finds in one sentence, before it becomes a document. */
+export interface DecodedSentence {
+  spans: DecodedSpan[];
+  relations: DecodedRelation[];
+}
+
+/**
+ * Keeps, per sentence, at most `limit` kept spans: the most probable ones (ties
+ * to the earlier span), still in ascending span order.
+ */
+export function limitKeptSpans(kept: KeptSpans, limit: number | null): KeptSpans {
+  if (limit === null) return kept;
+  const out: KeptSpans = { indices: [], classes: [], scores: [] };
+  kept.indices.forEach((indices, b) => {
+    let chosen = indices.map((_, k) => k);
+    if (chosen.length > limit) {
+      chosen = chosen.sort((x, y) => kept.scores[b][y] - kept.scores[b][x] || x - y).slice(0, limit).sort((x, y) => x - y);
+    }
+    out.indices.push(chosen.map((k) => indices[k]));
+    out.classes.push(chosen.map((k) => kept.classes[b][k]));
+    out.scores.push(chosen.map((k) => kept.scores[b][k]));
+  });
+  return out;
+}
+
+/**
+ * The inference path on one batch of non-empty sentences (SpERT section 3 /
+ * Dixit steps 1-3): every span of up to `maxSpanWidth` words is embedded and
+ * classified; spans whose best class is not `none` are kept; every ordered pair
+ * of kept spans is scored by the relation head (in chunks of its `maxPairs`)
+ * and decoded by it (sigmoid >= threshold, or argmax != none). The pairs carry
+ * the kept spans' predicted classes (`PairBatch.spanLabels`), which heads with
+ * entity-type features read (the two-phase head: predicted types at inference).
+ */
+export function decodeBatch(model: JointModel, tokens: readonly (readonly string[])[]): DecodedSentence[] {
+  const { maxSpanWidth, maxKeptSpans } = model.decoding;
+  const candidates = tokens.map((words) => enumerateSpans(words.length, maxSpanWidth));
+  return tf.tidy(() => {
+    const enc = model.encoder.encode({ tokens: tokens.map((t) => [...t]) }, false); // hidden [B, T, D]
+    const seqLen = enc.hidden.shape[1]; // T
+    const { spans, spanMask } = spansToTensor(candidates); // [B, S, 2], [B, S]
+    const reps = model.spanHead.embed(enc, spans, spanMask, false); // [B, S, D']
+    const logits = model.entityClassifier.classify(reps, false); // [B, S, 1 + entity types]
+    const kept = limitKeptSpans(filterSpans(logits, spanMask), maxKeptSpans);
+    const gathered = gatherKeptSpans(model.spanHead.relationFeatures(reps), spans, kept.indices); // reps [B, K, Dr]
+    const spanLabels = packSpanLabels(kept.classes, gathered.mask.shape[1]); // [B, K] predicted classes
+    const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
+    const relationLogits = model.relationHead.score(enc, gathered.reps, pairs, false); // [B, P, R or R + 1]
+    const relations = model.relationHead.predict(relationLogits, pairs);
+    return candidates.map((list, b) => ({
+      spans: kept.indices[b].map((s, k) => ({ start: list[s][0], end: list[s][1], type: kept.classes[b][k] - 1, score: kept.scores[b][k] })),
+      relations: relations[b].map((r) => ({ head: r.head, tail: r.tail, type: r.type, score: r.score })),
+    }));
+  });
+}
+
+/**
+ * Predicts every sentence (see `JointModel.predict`): sentences are sorted by
+ * length into batches of `decodeBatchSize` (less padding), decoded, and put
+ * back in input order. Sentences without words get no annotations.
+ */
+export function decodeDocuments(model: JointModel, sentences: readonly SentenceInput[]): Document[] {
+  const out: Document[] = new Array(sentences.length);
+  const order: number[] = [];
+  sentences.forEach((sentence, i) => {
+    if (!sentence || !Array.isArray(sentence.tokens)) throw new Error(`predict: sentence ${i} has no "tokens" array`);
+    if (sentence.tokens.length === 0) out[i] = assembleDocument(sentence, [], [], model.schema);
+    else order.push(i);
+  });
+  order.sort((a, b) => sentences[a].tokens.length - sentences[b].tokens.length || a - b);
+  const size = model.decoding.decodeBatchSize;
+  for (let start = 0; start < order.length; start += size) {
+    const batch = order.slice(start, start + size);
+    const decoded = decodeBatch(model, batch.map((i) => sentences[i].tokens));
+    batch.forEach((i, b) => {
+      out[i] = assembleDocument(sentences[i], decoded[b].spans, decoded[b].relations, model.schema);
+    });
+  }
+  return out;
+}

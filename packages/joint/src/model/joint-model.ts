@@ -1,0 +1,118 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Document, TypeSchema } from '@spanrel/datasets';
+import type { Encoder } from '@spanrel/encoders';
+import type { RelationHead } from '@spanrel/relation-heads';
+import type { EntityClassifier, SpanHead } from '@spanrel/span-heads';
+import { collectParameters } from '@spanrel/tensor-core';
+import { decodeDocuments, type SentenceInput } from '../decoding/decode.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model-config.js';
+
+/** The four components of a {@link JointModel}. */
+export interface JointModelParts {
+  encoder: Encoder;
+  spanHead: SpanHead;
+  entityClassifier: EntityClassifier;
+  relationHead: RelationHead;
+}
+
+/**
+ * How the relation head's logits are read: one sigmoid per type (`multi-label`,
+ * SpERT; trained with binary cross-entropy, decoded with a threshold) or a
+ * softmax over `none` + the types (`softmax`, Dixit; cross-entropy, argmax).
+ */
+export type RelationMode = 'multi-label' | 'softmax';
+
+/**
+ * The joint entity and relation model: an encoder (word states), a span head
+ * (span representations), an entity classifier (`none` + entity types per span)
+ * and a relation head (relation types per ordered span pair), composed as in
+ * SpERT and Dixit & Al-Onaizan:
+ *
+ * - inference ({@link JointModel.predict}): every span up to `maxSpanWidth`
+ *   words is classified, spans whose best class is not `none` are kept, every
+ *   ordered pair of kept spans is scored (in chunks), and relations are read by
+ *   threshold or argmax;
+ * - training: `sampledTrainingLoss` / `allSpansTrainingLoss` (in `training/`) run
+ *   the same components on sampled spans and pairs, with the loss strategy of
+ *   the spec (`training/loss-strategy.ts`).
+ *
+ * Parameters are named `encoder.*`, `spanHead.*`, `entityClassifier.*`,
+ * `relationHead.*`. Build one with `buildModel` (from a spec and the training
+ * data) or `loadModel` (from a folder written by `saveModel`).
+ */
+export class JointModel {
+  readonly encoder: Encoder;
+  readonly spanHead: SpanHead;
+  readonly entityClassifier: EntityClassifier;
+  readonly relationHead: RelationHead;
+  /** Entity class `k >= 1` is `schema.entities[k - 1]`; relation type `r` is `schema.relations[r]`. */
+  readonly schema: TypeSchema;
+  readonly decoding: DecodingSettings;
+  readonly relationMode: RelationMode;
+
+  constructor(parts: JointModelParts, schema: TypeSchema, decoding: DecodingSettings) {
+    const { encoder, spanHead, entityClassifier, relationHead } = parts;
+    const problems: string[] = [];
+    if (spanHead.inputDim !== encoder.outputDim) problems.push(`span head inputDim ${spanHead.inputDim} != encoder outputDim ${encoder.outputDim}`);
+    if (entityClassifier.inputDim !== spanHead.outputDim) problems.push(`entity classifier inputDim ${entityClassifier.inputDim} != span head outputDim ${spanHead.outputDim}`);
+    if (entityClassifier.numTypes !== schema.entities.length) problems.push(`entity classifier numTypes ${entityClassifier.numTypes} != ${schema.entities.length} entity types in the schema`);
+    if (relationHead.inputDim !== spanHead.relationDim) problems.push(`relation head spanDim ${relationHead.inputDim} != span head relationDim ${spanHead.relationDim}`);
+    if (relationHead.contextDim !== encoder.outputDim) problems.push(`relation head contextDim ${relationHead.contextDim} != encoder outputDim ${encoder.outputDim}`);
+    if (relationHead.numTypes !== schema.relations.length) problems.push(`relation head numTypes ${relationHead.numTypes} != ${schema.relations.length} relation types in the schema`);
+    const entityTypesOfRelationHead = (relationHead.config() as { numEntityTypes?: unknown }).numEntityTypes; // heads with entity-type features
+    if (typeof entityTypesOfRelationHead === 'number' && entityTypesOfRelationHead !== schema.entities.length) {
+      problems.push(`relation head numEntityTypes ${entityTypesOfRelationHead} != ${schema.entities.length} entity types in the schema`);
+    }
+    if (problems.length > 0) throw new Error(`JointModel: the components do not fit together: ${problems.join('; ')}`);
+    if (relationHead.outputDim === relationHead.numTypes) this.relationMode = 'multi-label';
+    else if (relationHead.outputDim === relationHead.numTypes + 1) this.relationMode = 'softmax';
+    else throw new Error(`JointModel: relation head ${relationHead.name} has outputDim ${relationHead.outputDim}; expected numTypes (${relationHead.numTypes}) or numTypes + 1`);
+    this.encoder = encoder;
+    this.spanHead = spanHead;
+    this.entityClassifier = entityClassifier;
+    this.relationHead = relationHead;
+    this.schema = structuredClone(schema);
+    this.decoding = { ...decoding };
+  }
+
+  /** Every variable of the model, by `component.param` name (the variables themselves). */
+  parameters(): Map<string, tf.Variable> {
+    return collectParameters({
+      encoder: this.encoder,
+      spanHead: this.spanHead,
+      entityClassifier: this.entityClassifier,
+      relationHead: this.relationHead,
+    });
+  }
+
+  /** The plain-JSON config that, with the schema, the encoder's assets and the weights, rebuilds this model. */
+  config(): JointModelConfig {
+    const component = (m: { name: string; config(): object }) => ({ name: m.name, config: structuredClone(m.config()) as Record<string, unknown> });
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_FORMAT_VERSION,
+      ...this.decoding,
+      encoder: component(this.encoder),
+      spanHead: component(this.spanHead),
+      entityClassifier: component(this.entityClassifier),
+      relationHead: component(this.relationHead),
+    };
+  }
+
+  /**
+   * Entities and relations of each sentence (inference path, no dropout), as
+   * documents in the SpERT JSON model: each input's `id` and `tokens` (and
+   * `docKey`, `sentenceIndex`, `extra` when present), the kept
+   * spans as entities (sorted by position), relations between them (a symmetric
+   * type with its earlier argument first, once). Sentences without words get
+   * no annotations.
+   */
+  predict(sentences: readonly SentenceInput[]): Document[] {
+    return decodeDocuments(this, sentences);
+  }
+
+  /** Frees every variable of the model. */
+  dispose(): void {
+    for (const part of [this.encoder, this.spanHead, this.entityClassifier, this.relationHead] as { dispose?: () => void }[]) part.dispose?.();
+  }
+}

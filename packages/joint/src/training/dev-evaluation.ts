@@ -1,0 +1,42 @@
+import type { Document } from '@spanrel/datasets';
+import { evaluate, type Evaluation, type TaskScores } from '@spanrel/eval';
+import type { SelectionMetric } from '../config/joint-spec.js';
+import type { JointModel } from '../model/joint-model.js';
+
+/** Micro P/R/F1 (percent) of one task, as an epoch log keeps it. */
+export interface MicroScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** The dev scores of one evaluation. */
+export interface DevScores {
+  ner: MicroScores;
+  re: MicroScores;
+  rePlus: MicroScores;
+}
+
+const micro = (t: TaskScores): MicroScores => ({ precision: t.micro.precision, recall: t.micro.recall, f1: t.micro.f1 });
+
+/** Micro scores of an evaluation. */
+export function devScores(evaluation: Evaluation): DevScores {
+  return { ner: micro(evaluation.ner), re: micro(evaluation.re), rePlus: micro(evaluation.rePlus) };
+}
+
+/** Predicts the dev documents and scores them against their gold annotations. */
+export function evaluateOnDev(model: JointModel, dev: readonly Document[]): { scores: DevScores; evaluation: Evaluation } {
+  const evaluation = evaluate(dev, model.predict(dev), model.schema);
+  return { scores: devScores(evaluation), evaluation };
+}
+
+/** The selection key of dev scores: [the metric's micro F1, NER micro F1], compared lexicographically. */
+export function selectionKey(scores: DevScores, metric: SelectionMetric): [number, number] {
+  return [scores[metric].f1, scores.ner.f1];
+}
+
+/** Whether `key` beats `best` (strictly; the first of equals is kept). */
+export function isBetter(key: readonly [number, number], best: readonly [number, number] | null): boolean {
+  if (best === null) return true;
+  return key[0] > best[0] || (key[0] === best[0] && key[1] > best[1]);
+}

@@ -1,0 +1,155 @@
+/**
+ * Loss strategies: how a training forward turns span representations and pair
+ * scores into losses, chosen by the spec's `training.loss` (see `LossSpec`).
+ * The forwards (`training-loss.ts`) own encoding, sampling and pairing; a
+ * strategy owns only the classifier calls and the loss terms, so a new system
+ * adds a strategy here instead of branches in the forwards.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EncoderOutput } from '@spanrel/encoders';
+import {
+  relationBinaryCrossEntropy,
+  relationCrossEntropy,
+  relationPhaseOneLoss,
+  relationPhaseTwoLoss,
+  TwoPhaseRelationHead,
+  type PairBatch,
+} from '@spanrel/relation-heads';
+import { combinePhaseLogits, entityCrossEntropy, entityPhaseOneLoss, entityPhaseTwoLoss, TwoPhaseEntityClassifier } from '@spanrel/span-heads';
+import type { LossSpec } from '../config/joint-spec.js';
+import type { JointModel } from '../model/joint-model.js';
+
+/** How losses are reduced over their samples. */
+export type Reduction = 'mean' | 'sum';
+
+/** The loss of `training.loss` absent: SpERT's and Dixit's plain sum. */
+export const DEFAULT_LOSS: LossSpec = { kind: 'weighted-sum', entityWeight: 1, relationWeight: 1 };
+
+/**
+ * Relation targets of a pair batch, in the form the model's relation mode reads:
+ * multi-hot `[B, P, R]` float32 (`multi-label`) or classes `[B, P]` int32
+ * (`softmax`: first type + 1, 0 = no relation).
+ */
+export type RelationTargets = tf.Tensor;
+
+/** What a strategy gives for the entity samples of a batch. */
+export interface EntityLossResult {
+  loss: tf.Scalar;
+  /** `[B, S, 1 + entity types]`: logits whose argmax is the model's decision (class 0 = none), for span selection. */
+  logits: tf.Tensor3D;
+}
+
+/** One way of computing the training losses of a joint model (see the file comment). */
+export interface LossStrategy {
+  readonly spec: LossSpec;
+  /** Throws, naming `training.loss`, when the model's components cannot be trained this way. */
+  check(model: JointModel): void;
+  /**
+   * @param reps `[B, S, D']` span representations (training mode)
+   * @param labels int32 `[B, S]` gold classes (0 = none)
+   * @param spanMask `[B, S]` 1 = a sample
+   */
+  entityLoss(model: JointModel, reps: tf.Tensor3D, labels: tf.Tensor2D, spanMask: tf.Tensor2D, reduction: Reduction): EntityLossResult;
+  /**
+   * @param spanReps `[B, K, Dr]` the relation features of the spans the pairs index
+   * @param pairs the relation samples, with the spans' gold classes as `spanLabels`
+   */
+  relationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, targets: RelationTargets, reduction: Reduction): tf.Scalar;
+  /** The objective from the two task losses. */
+  combine(entityLoss: tf.Scalar, relationLoss: tf.Scalar): tf.Scalar;
+}
+
+/** Entity cross-entropy over `none` + types of `classify`'s logits. */
+function singleEntityLoss(model: JointModel, reps: tf.Tensor3D, labels: tf.Tensor2D, spanMask: tf.Tensor2D, reduction: Reduction): EntityLossResult {
+  const logits = model.entityClassifier.classify(reps, true); // [B, S, C]
+  return { loss: entityCrossEntropy(logits, labels, spanMask, reduction), logits };
+}
+
+/** Relation binary cross-entropy (sigmoid head) or cross-entropy (softmax head) of `score`'s logits. */
+function singleRelationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, targets: RelationTargets, reduction: Reduction): tf.Scalar {
+  const logits = model.relationHead.score(enc, spanReps, pairs, true); // [B, P, R(+1)]
+  return model.relationMode === 'multi-label'
+    ? relationBinaryCrossEntropy(logits, targets as tf.Tensor3D, pairs.pairMask, reduction)
+    : relationCrossEntropy(logits, targets as tf.Tensor2D, pairs.pairMask, reduction);
+}
+
+/**
+ * `entityWeight L_e + relationWeight L_r` (SpERT, Dixit: 1 and 1; Ji 2020 Eq. 11:
+ * 0.4 and 0.6): `L_e` the entity cross-entropy, `L_r` the relation binary
+ * cross-entropy of a sigmoid head or the cross-entropy of a softmax head.
+ */
+export function weightedSumLoss(entityWeight: number, relationWeight: number): LossStrategy {
+  return {
+    spec: { kind: 'weighted-sum', entityWeight, relationWeight },
+    check: () => undefined,
+    entityLoss: singleEntityLoss,
+    relationLoss: singleRelationLoss,
+    combine: (entity, relation) =>
+      tf.tidy(() => (entityWeight === 1 && relationWeight === 1 ? tf.add(entity, relation) : tf.add(tf.mul(entity, entityWeight), tf.mul(relation, relationWeight))) as tf.Scalar),
+  };
+}
+
+/** The two-phase entity classifier, unless it is absent or in its single-phase ablation. */
+function phasedClassifier(model: JointModel): TwoPhaseEntityClassifier | null {
+  const c = model.entityClassifier;
+  return c instanceof TwoPhaseEntityClassifier && c.twoPhase ? c : null;
+}
+
+function phasedRelationHead(model: JointModel): TwoPhaseRelationHead | null {
+  const h = model.relationHead;
+  return h instanceof TwoPhaseRelationHead && h.config().twoPhase ? h : null;
+}
+
+/**
+ * The two-phase span model's loss (Eq. 16): entity phase one (binary
+ * cross-entropy, entity / not entity, over every sample) + entity phase two
+ * (cross-entropy over the types of the gold entities) + the same two for
+ * relations (the pairs carry the gold entity classes as `spanLabels` for the
+ * type x type x distance features). The entity and relation losses reported are
+ * the sums of their two phases. A component in its single-phase ablation
+ * (`twoPhase: false`) contributes its one cross-entropy over `none` + types.
+ */
+export function twoPhaseLoss(): LossStrategy {
+  return {
+    spec: { kind: 'two-phase' },
+    check(model) {
+      const problems: string[] = [];
+      if (!(model.entityClassifier instanceof TwoPhaseEntityClassifier)) problems.push(`the entity classifier is ${model.entityClassifier.name}, not ${TwoPhaseEntityClassifier.kind}`);
+      if (!(model.relationHead instanceof TwoPhaseRelationHead)) problems.push(`the relation head is ${model.relationHead.name}, not ${TwoPhaseRelationHead.kind}`);
+      if (problems.length > 0) throw new Error(`training.loss.kind "two-phase" needs the two-phase components: ${problems.join('; ')}`);
+    },
+    entityLoss(model, reps, labels, spanMask, reduction) {
+      const classifier = phasedClassifier(model);
+      if (!classifier) return singleEntityLoss(model, reps, labels, spanMask, reduction);
+      return tf.tidy(() => {
+        const { binary, types } = classifier.classifyPhases(reps, true); // [B, S, 2], [B, S, T]
+        const loss = tf.add(entityPhaseOneLoss(binary, labels, spanMask, reduction), entityPhaseTwoLoss(types, labels, spanMask, reduction)) as tf.Scalar;
+        const logits = combinePhaseLogits(binary, types, classifier.config().threshold) as tf.Tensor3D; // [B, S, T + 1]
+        return { loss, logits };
+      });
+    },
+    relationLoss(model, enc, spanReps, pairs, targets, reduction) {
+      const head = phasedRelationHead(model);
+      if (!head) return singleRelationLoss(model, enc, spanReps, pairs, targets, reduction);
+      return tf.tidy(() => {
+        const { binary, types } = head.scorePhases(enc, spanReps, pairs, true); // [B, P, 2], [B, P, R]
+        const labels = targets as tf.Tensor2D; // [B, P] classes (the head is a softmax head: R + 1 outputs)
+        return tf.add(relationPhaseOneLoss(binary, labels, pairs.pairMask, reduction), relationPhaseTwoLoss(types, labels, pairs.pairMask, reduction)) as tf.Scalar;
+      });
+    },
+    combine: (entity, relation) => tf.tidy(() => tf.add(entity, relation) as tf.Scalar),
+  };
+}
+
+/** The strategy of a `training.loss` spec (absent: {@link DEFAULT_LOSS}). */
+export function lossStrategy(spec: LossSpec | undefined): LossStrategy {
+  const s = spec ?? DEFAULT_LOSS;
+  switch (s.kind) {
+    case 'weighted-sum':
+      return weightedSumLoss(s.entityWeight, s.relationWeight);
+    case 'two-phase':
+      return twoPhaseLoss();
+    default:
+      throw new Error(`training.loss.kind must be "weighted-sum" or "two-phase", got ${JSON.stringify((s as { kind: unknown }).kind)}`);
+  }
+}
