@@ -1,3 +1,4 @@
+import { compareCommand } from './commands/compare.js';
 import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
@@ -7,7 +8,7 @@ import { statsCommand } from './commands/stats.js';
 import { trainCommand } from './commands/train.js';
 import { parseCommandArgs, processIO, UsageError, type CliIO, type Command } from './command.js';
 
-export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, statsCommand, evaluateCommand, convertCommand];
+export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, compareCommand, statsCommand, evaluateCommand, convertCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
