@@ -57,6 +57,19 @@ describe('spanrel CLI', () => {
     expect(text).toContain(String(raw.reduce((n, d) => n + d.relations.length, 0)));
   });
 
+  it('stats --sampling shows the class imbalance of a preset\'s negative sampling', async () => {
+    const args = ['stats', '--data', join(dir, 'train.json'), '--types', join(dir, 'types.json'), '--json'];
+    const spert = capture();
+    const ji = capture();
+    expect(await runCli(args, spert)).toBe(0);
+    expect(await runCli([...args, '--sampling', 'ji2020'], ji)).toBe(0);
+    const a = JSON.parse(spert.stdout);
+    const b = JSON.parse(ji.stdout);
+    expect(b.documents).toBe(a.documents);
+    expect(JSON.stringify(b)).not.toEqual(JSON.stringify(a)); // 30x gold negatives, not 100 / 100
+    expect(await runCli([...args, '--sampling', 'nope'], capture())).toBe(2);
+  });
+
   it('evaluate --json gives 100 F1 for gold against itself and scores the demo model', async () => {
     const gold = join(dir, 'test.json');
     const types = join(dir, 'types.json');

@@ -43,7 +43,7 @@ export function specFromFlags(values: Record<string, unknown>): JointSpec {
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got "${String(values.seed)}"`);
     shortcuts.seed = seed;
   }
-  if (!presetName && typeof overrides.preset !== 'string') throw new UsageError('missing required option --preset (spert or dixit)');
+  if (!presetName && typeof overrides.preset !== 'string') throw new UsageError(`missing required option --preset (${PRESET_NAMES.join(', ')})`);
   return resolveSpec(presetName, {
     encoder: typeof values.encoder === 'string' ? values.encoder : undefined,
     overrides: mergeSpec(overrides, shortcuts) as Record<string, unknown>,
@@ -106,7 +106,7 @@ function reporter(io: CliIO): (event: TrainEvent) => void {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a joint entity and relation model (SpERT or Dixit preset), keeping the best model on dev',
-  usage: `spanrel train --preset spert|dixit [--config FILE] --train T.json --dev D.json --types TY.json --out DIR [--resume]
+  usage: `spanrel train --preset ${PRESET_NAMES.join('|')} [--config FILE] --train T.json --dev D.json --types TY.json --out DIR [--resume]
   --preset    spert (Eberts & Ulges 2019) or dixit (Dixit & Al-Onaizan 2019): each paper's hyper-parameters
   --config    a JSON file overriding fields of the preset, e.g. {"training": {"epochs": 5, "batchSize": 4}}
               (every field: packages/joint/README.md); may name "preset" itself
