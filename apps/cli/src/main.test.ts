@@ -1,22 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { captureIO } from './testing/capture-io.js';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIO } from './index.js';
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+const capture = captureIO;
 
 describe('spanrel CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-'));

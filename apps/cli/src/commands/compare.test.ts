@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { captureIO } from '../testing/capture-io.js';
 import { createRng, writeDocuments, writeTypeSchema } from '@spanrel/datasets';
 import { evaluate } from '@spanrel/eval';
 import { loadModel } from '@spanrel/joint';
@@ -9,19 +10,7 @@ import { parseCommandArgs, UsageError, type CliIO } from '../command.js';
 import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
 import { compareCommand, presetOverrides, type CompareReport } from './compare.js';
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+const capture = captureIO;
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = capture();

@@ -9,13 +9,13 @@
  * <out>/compare.md     the table in Markdown
  * ```
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJsonText, readDocuments, readTypeSchema, type Document, type TypeSchema } from '@spanrel/datasets';
+import { readDocuments, readTypeSchema, type Document, type TypeSchema } from '@spanrel/datasets';
 import { evaluate, type Scores } from '@spanrel/eval';
 import { BEST_MODEL_DIR, mergeSpec, PRESET_NAMES, resolveSpec, train, type JointSpec, type TrainEvent } from '@spanrel/joint';
 import { describeBackend } from '@spanrel/tensor-core';
+import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
 import { BACKEND_USAGE, predictWithProgress, startBackend } from '../model-runtime.js';
 
@@ -81,19 +81,6 @@ export function presetOverrides(config: Record<string, unknown>, presetName: str
   if (own === undefined) return shared;
   if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new Error(`${source}: "${presetName}" must be an object of overrides for that preset`);
   return mergeSpec(shared, own) as Record<string, unknown>;
-}
-
-function readConfig(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the config (${(e as Error).message})`);
-  }
-  const parsed = parseJsonText(text, path);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: the config must be a JSON object`);
-  return parsed as Record<string, unknown>;
 }
 
 /** The spec of one preset: the preset, `--encoder`, the config (shared, then its own part), then `--epochs` / `--seed`. */
@@ -246,7 +233,7 @@ ${BACKEND_USAGE}`,
     };
     const out = typeof values.out === 'string' && values.out !== '' ? values.out : join('runs', 'compare');
     const configPath = typeof values.config === 'string' ? values.config : undefined;
-    const config = readConfig(configPath);
+    const config = readConfigFile(configPath);
     // Every spec is resolved (and checked) before any training starts.
     const specs = presets.map((name) => specOf(name, values, config, configPath ?? '--presets'));
     const schema = readTypeSchema(paths.types);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIO } from '../testing/capture-io.js';
 import { createRng, writeDocuments, writeTypeSchema } from '@spanrel/datasets';
 import { evaluate } from '@spanrel/eval';
 import { loadModel, splitSentences } from '@spanrel/joint';
@@ -11,19 +12,7 @@ import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+const capture = captureIO;
 
 /** Runs a command as `runCli` does: 2 for a usage error, 1 for any other error (message on stderr). */
 async function run(command: Command, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

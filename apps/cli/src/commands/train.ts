@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJsonText, readDocuments, readTypeSchema } from '@spanrel/datasets';
+import { readDocuments, readTypeSchema } from '@spanrel/datasets';
 import {
   BEST_MODEL_DIR,
   hasCheckpoint,
@@ -13,6 +12,7 @@ import {
   type JointSpec,
   type TrainEvent,
 } from '@spanrel/joint';
+import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import { BACKEND_USAGE, progressStream, startBackend } from '../model-runtime.js';
@@ -23,19 +23,8 @@ export function specFromFlags(values: Record<string, unknown>): JointSpec {
   if (presetName !== undefined && !(PRESET_NAMES as readonly string[]).includes(presetName)) {
     throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${presetName}"`);
   }
-  let overrides: Record<string, unknown> = {};
   const configPath = typeof values.config === 'string' ? values.config : undefined;
-  if (configPath) {
-    let text: string;
-    try {
-      text = readFileSync(configPath, 'utf8');
-    } catch (e) {
-      throw new Error(`${configPath}: cannot read the config (${(e as Error).message})`);
-    }
-    const parsed = parseJsonText(text, configPath);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${configPath}: the config must be a JSON object`);
-    overrides = parsed as Record<string, unknown>;
-  }
+  const overrides = readConfigFile(configPath);
   const shortcuts: Record<string, unknown> = {};
   if (values.epochs !== undefined) shortcuts.training = { epochs: optionalInt(values, 'epochs', 1) };
   if (values.seed !== undefined) {
