@@ -1,7 +1,7 @@
 /**
  * `@spanrel/joint`: the joint entity and relation model (any encoder + span
  * head + entity classifier + relation head), its presets (SpERT, Dixit, Ji 2020,
- * two-phase), the
+ * two-phase, STSN), the
  * training loop with checkpoints and exact resumption, decoding, and the model
  * folder (save / load).
  */
@@ -25,11 +25,13 @@ export type {
 export { PRESET_NAMES, dixitPreset, preset, spertPreset, withEncoder, type PresetName } from './config/presets.js';
 export { ji2020Preset } from './config/ji2020-preset.js';
 export { twoPhasePreset } from './config/two-phase-preset.js';
+export { stsnPreset } from './config/stsn-preset.js';
 export { BILSTM_PEAK_LR, bilstmEncoder } from './config/encoder-specs.js';
 export { mergeSpec, resolveSpec, type ResolveSpecOptions } from './config/resolve-spec.js';
 export { checkSpec } from './config/check-spec.js';
 
 export { JointModel, type JointModelParts, type RelationMode } from './model/joint-model.js';
+export { decoderViews, goldTagsOf, relationSpanReps, sharesViews, type DecoderViews } from './model/decoder-views.js';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model/model-config.js';
 export { buildModel } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';
@@ -46,6 +48,7 @@ export { allSpansTrainingLoss, sampledTrainingLoss, trainingLosses, type Trainin
 export {
   DEFAULT_LOSS,
   lossStrategy,
+  stsnLoss,
   twoPhaseLoss,
   weightedSumLoss,
   type EntityLossResult,

@@ -195,7 +195,7 @@ export function formatCompareMarkdown(report: CompareReport): string {
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'train several presets on the same data and encoder and compare their test scores and speed in one table',
-  usage: `spanrel compare --presets spert,dixit,ji2020,twophase --train T.json --dev D.json --test E.json --types TY.json [--out DIR] [--encoder ...] [--config FILE]
+  usage: `spanrel compare --presets spert,dixit,ji2020,twophase,stsn --train T.json --dev D.json --test E.json --types TY.json [--out DIR] [--encoder ...] [--config FILE]
   --presets   comma-separated presets (default: all, ${PRESET_NAMES.join(',')})
   --train     training documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension)
   --dev       dev documents: each preset keeps its best model on them

@@ -26,7 +26,7 @@ export const demoCommand: Command = {
   usage: `spanrel demo [--out runs/demo] [--preset spert] [--epochs 3] [--sentences 600] [--seed 13] [--config FILE]
   The corpus is synthetic (template sentences with invented names), not taken from any data set.
   --out        folder for the corpus, the types file, the training run and the predictions (default runs/demo)
-  --preset     spert, dixit, ji2020 or twophase (default spert)
+  --preset     spert, dixit, ji2020, twophase or stsn (default spert)
   --epochs     training epochs (default 3: a few minutes on 2 cores)
   --sentences  corpus size, split 70/15/15 into train/dev/test (default 600)
   --seed       random seed of the corpus and the training run (default 13)

@@ -63,7 +63,7 @@ class SpecChecker {
   }
 }
 
-const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'maxSpanWidth', 'maxKeptSpans', 'decodeBatchSize', 'training'];
+const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'tokenInteraction', 'tagger', 'maxSpanWidth', 'maxKeptSpans', 'decodeBatchSize', 'training'];
 const TRAINING = [
   'epochs',
   'batchSize',
@@ -97,6 +97,12 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
   c.component('spanHead');
   c.component('entityClassifier');
   c.component('relationHead');
+  // STSN's optional parts: both or neither.
+  const hasInteraction = c.value('tokenInteraction') !== undefined;
+  const hasTagger = c.value('tagger') !== undefined;
+  if (hasInteraction) c.component('tokenInteraction');
+  if (hasTagger) c.component('tagger');
+  if (hasInteraction !== hasTagger) c.problems.push(`${hasInteraction ? 'tokenInteraction' : 'tagger'} is set without ${hasInteraction ? 'tagger' : 'tokenInteraction'} (STSN needs both)`);
   c.int('maxSpanWidth', 1);
   c.int('maxKeptSpans', 1, true);
   c.int('decodeBatchSize', 1);
@@ -137,10 +143,10 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
         c.number('training.loss.entityWeight', 0, Infinity);
         c.number('training.loss.relationWeight', 0, Infinity);
       }
-    } else if (lossKind === 'two-phase') {
+    } else if (lossKind === 'two-phase' || lossKind === 'stsn') {
       c.object('training.loss', ['kind']);
     } else {
-      c.oneOf('training.loss.kind', ['weighted-sum', 'two-phase']);
+      c.oneOf('training.loss.kind', ['weighted-sum', 'two-phase', 'stsn']);
     }
     if (c.object('training.optimizer', ['lr', 'weightDecay', 'beta1', 'beta2', 'eps', 'biasCorrection'])) {
       c.number('training.optimizer.weightDecay', 0, 1);

@@ -93,8 +93,11 @@ export interface OptimizerSpec {
  *   the phase-two cross-entropies over the types of gold entities and gold
  *   relations. A component in its single-phase ablation (`twoPhase: false`)
  *   contributes its one cross-entropy over `none` + types instead.
+ * - `stsn` (STSN, Ji et al.): `L_L + L_E + L_R`, the tag cross-entropy of the
+ *   model's tagger plus the entity cross-entropy and the relation loss. Needs
+ *   the `tokenInteraction` and `tagger` parts.
  */
-export type LossSpec = { kind: 'weighted-sum'; entityWeight: number; relationWeight: number } | { kind: 'two-phase' };
+export type LossSpec = { kind: 'weighted-sum'; entityWeight: number; relationWeight: number } | { kind: 'two-phase' } | { kind: 'stsn' };
 
 /** The dev-set score a run keeps its best model by. */
 export type SelectionMetric = 'rePlus' | 're' | 'ner';
@@ -152,6 +155,19 @@ export interface JointSpec {
   spanHead: ComponentSpec;
   entityClassifier: ComponentSpec;
   relationHead: ComponentSpec;
+  /**
+   * STSN's token interaction (`stsn-token-interaction.v1`: word states -> label,
+   * entity and relation views), or absent (every other preset: the heads read
+   * the encoder's states). Present together with {@link JointSpec.tagger}.
+   */
+  tokenInteraction?: ComponentSpec;
+  /**
+   * STSN's tagger (`stsn-tagger.v1`): tags the label view and appends label
+   * embeddings to the entity and relation views, which the span and relation
+   * heads then read. `config.tags` is filled from the training data when the
+   * model is built (extended BIO tags). Present together with `tokenInteraction`.
+   */
+  tagger?: ComponentSpec;
   /** Widest span considered at decoding (and by `all-spans` training): 10 in both papers. */
   maxSpanWidth: number;
   /** At most this many entity spans kept per sentence at decoding (the most probable), or null (the papers: no limit). */

@@ -8,7 +8,7 @@ import { negativeSamplingOf } from '../training/samplers.js';
 
 describe('ji2020 and twophase presets', () => {
   it('are known by name', () => {
-    expect(PRESET_NAMES).toEqual(['spert', 'dixit', 'ji2020', 'twophase']);
+    expect(PRESET_NAMES).toEqual(['spert', 'dixit', 'ji2020', 'twophase', 'stsn']);
     expect(preset('ji2020')).toEqual(ji2020Preset());
     expect(preset('twophase')).toEqual(twoPhasePreset());
   });
@@ -59,7 +59,7 @@ describe('ji2020 and twophase presets', () => {
     expect(bad).toThrow(/training\.sampling\.ratio must be an integer >= 0, got -1/);
     expect(bad).toThrow(/training\.sampling\.negativeEntities is not a known field/);
     expect(bad).toThrow(/training\.loss\.entityWeight must be a number in \[0, Infinity\], got "x"/);
-    expect(() => resolveSpec('twophase', { overrides: { training: { loss: { kind: 'focal' } } } })).toThrow(/training\.loss\.kind must be one of "weighted-sum", "two-phase", got "focal"/);
+    expect(() => resolveSpec('twophase', { overrides: { training: { loss: { kind: 'focal' } } } })).toThrow(/training\.loss\.kind must be one of "weighted-sum", "two-phase", "stsn", got "focal"/);
     expect(() => resolveSpec('twophase', { overrides: { training: { loss: { kind: 'two-phase', entityWeight: 1 } } } })).toThrow(/training\.loss\.entityWeight is not a known field/);
     // A spec without training.loss (saved before the field existed) still passes.
     const old = ji2020Preset() as { training: { loss?: unknown } };

@@ -2,15 +2,16 @@ import type { ComponentSpec } from './component-spec.js';
 import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
 import { ji2020Preset } from './ji2020-preset.js';
 import type { JointSpec } from './joint-spec.js';
+import { stsnPreset } from './stsn-preset.js';
 import { twoPhasePreset } from './two-phase-preset.js';
 
 /** Names of the built-in presets. */
-export type PresetName = 'spert' | 'dixit' | 'ji2020' | 'twophase';
+export type PresetName = 'spert' | 'dixit' | 'ji2020' | 'twophase' | 'stsn';
 
-export const PRESET_NAMES: readonly PresetName[] = ['spert', 'dixit', 'ji2020', 'twophase'];
+export const PRESET_NAMES: readonly PresetName[] = ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'];
 
-/** The peak lr of the presets whose papers fine-tune BERT (5e-5 in all three), restored by {@link withEncoder} for `bert:<model>`. */
-const BERT_PEAK_LR: Partial<Record<string, number>> = { spert: 5e-5, ji2020: 5e-5, twophase: 5e-5 };
+/** The peak lr of the presets whose papers fine-tune BERT (5e-5 in all four), restored by {@link withEncoder} for `bert:<model>`. */
+const BERT_PEAK_LR: Partial<Record<string, number>> = { spert: 5e-5, ji2020: 5e-5, twophase: 5e-5, stsn: 5e-5 };
 
 /**
  * SpERT (Eberts & Ulges 2019, section 4 "Hyperparameters"): span = [max-pool;
@@ -114,6 +115,8 @@ export function preset(name: string): JointSpec {
       return ji2020Preset();
     case 'twophase':
       return twoPhasePreset();
+    case 'stsn':
+      return stsnPreset();
     default:
       throw new Error(`unknown preset "${name}"; known: ${PRESET_NAMES.join(', ')}`);
   }
@@ -124,7 +127,7 @@ export function preset(name: string): JointSpec {
  * - `bilstm`: the BiLSTM + char CNN encoder (the presets' default);
  * - `bert:<folder or Hugging Face id>`: a fine-tuned BERT-family encoder
  *   (max-pooled over sub-words). For the presets whose paper fine-tunes BERT
- *   (SpERT, Ji 2020, two-phase) this also restores the paper's peak lr 5e-5.
+ *   (SpERT, Ji 2020, two-phase, STSN) this also restores the paper's peak lr 5e-5.
  */
 export function withEncoder(spec: JointSpec, encoder: string): JointSpec {
   if (encoder === 'bilstm') return { ...spec, encoder: bilstmEncoder() };

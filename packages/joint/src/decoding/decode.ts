@@ -3,6 +3,7 @@ import { enumerateSpans, type Document } from '@spanrel/datasets';
 import { allPairs } from '@spanrel/relation-heads';
 import { filterSpans, gatherKeptSpans, spansToTensor, type KeptSpans } from '@spanrel/span-heads';
 import type { JointModel } from '../model/joint-model.js';
+import { decoderViews, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { packSpanLabels } from '../model/span-labels.js';
 import { assembleDocument, type DecodedRelation, type DecodedSpan } from './assemble-document.js';
 
@@ -48,21 +49,28 @@ export function limitKeptSpans(kept: KeptSpans, limit: number | null): KeptSpans
  * and decoded by it (sigmoid >= threshold, or argmax != none). The pairs carry
  * the kept spans' predicted classes (`PairBatch.spanLabels`), which heads with
  * entity-type features read (the two-phase head: predicted types at inference).
+ * An STSN model first tags the sentence: spans are embedded over its entity
+ * view and pairs scored over its relation view, both with the label embeddings
+ * of the predicted tags (`model/decoder-views.ts`).
  */
 export function decodeBatch(model: JointModel, tokens: readonly (readonly string[])[]): DecodedSentence[] {
   const { maxSpanWidth, maxKeptSpans } = model.decoding;
   const candidates = tokens.map((words) => enumerateSpans(words.length, maxSpanWidth));
   return tf.tidy(() => {
-    const enc = model.encoder.encode({ tokens: tokens.map((t) => [...t]) }, false); // hidden [B, T, D]
+    // The heads' inputs: the encoder's states, or STSN's views with the tagger's predicted tags.
+    const views = decoderViews(model, tokens.map((t) => [...t]), false, null); // entity / relation: hidden [B, T, D]
+    const enc = views.entity;
     const seqLen = enc.hidden.shape[1]; // T
     const { spans, spanMask } = spansToTensor(candidates); // [B, S, 2], [B, S]
     const reps = model.spanHead.embed(enc, spans, spanMask, false); // [B, S, D']
     const logits = model.entityClassifier.classify(reps, false); // [B, S, 1 + entity types]
     const kept = limitKeptSpans(filterSpans(logits, spanMask), maxKeptSpans);
-    const gathered = gatherKeptSpans(model.spanHead.relationFeatures(reps), spans, kept.indices); // reps [B, K, Dr]
+    const shared = sharesViews(views);
+    const gatheredReps = gatherKeptSpans(shared ? model.spanHead.relationFeatures(reps) : reps, spans, kept.indices); // reps [B, K, Dr or D']
+    const gathered = shared ? gatheredReps : { ...gatheredReps, reps: relationSpanReps(model, views, gatheredReps.reps, gatheredReps.spans, gatheredReps.mask, false) }; // reps [B, K, Dr]
     const spanLabels = packSpanLabels(kept.classes, gathered.mask.shape[1]); // [B, K] predicted classes
     const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
-    const relationLogits = model.relationHead.score(enc, gathered.reps, pairs, false); // [B, P, R or R + 1]
+    const relationLogits = model.relationHead.score(views.relation, gathered.reps, pairs, false); // [B, P, R or R + 1]
     const relations = model.relationHead.predict(relationLogits, pairs);
     return candidates.map((list, b) => ({
       spans: kept.indices[b].map((s, k) => ({ start: list[s][0], end: list[s][1], type: kept.classes[b][k] - 1, score: kept.scores[b][k] })),

@@ -5,7 +5,7 @@
  * <dir>/config.json          JointModelConfig: components by registry name + config, decoding settings
  * <dir>/schema.json          the label schema, in the SpERT types-file format
  * <dir>/encoder/             the encoder's assets (vocabulary, tokenizer files, fixed vectors)
- * <dir>/weights.safetensors  every parameter, named encoder.* / spanHead.* / entityClassifier.* / relationHead.*
+ * <dir>/weights.safetensors  every parameter, named encoder.* / spanHead.* / entityClassifier.* / relationHead.* (+ tokenInteraction.* / tagger.* for STSN)
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { formatTypeSchema, parseTypeSchema } from '@spanrel/datasets';
 import type { Encoder } from '@spanrel/encoders';
 import type { RelationHead } from '@spanrel/relation-heads';
-import type { EntityClassifier, SpanHead } from '@spanrel/span-heads';
+import type { EntityClassifier, SpanHead, StsnTagger, StsnTokenInteraction } from '@spanrel/span-heads';
 import { assignParameters, disposeNamedTensors, loadSafetensors, registry, saveSafetensors } from '@spanrel/tensor-core';
 import { JointModel } from '../model/joint-model.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type JointModelConfig } from '../model/model-config.js';
@@ -60,6 +60,11 @@ function checkModelConfig(raw: unknown, path: string): JointModelConfig {
     const spec = c[part];
     if (typeof spec?.name !== 'string' || typeof spec.config !== 'object' || spec.config === null) throw new Error(`${path}: "${part}" must be {"name": string, "config": object}`);
   }
+  for (const part of ['tokenInteraction', 'tagger'] as const) {
+    const spec = c[part];
+    if (spec !== undefined && (typeof spec?.name !== 'string' || typeof spec.config !== 'object' || spec.config === null)) throw new Error(`${path}: "${part}" must be {"name": string, "config": object} when present`);
+  }
+  if ((c.tokenInteraction === undefined) !== (c.tagger === undefined)) throw new Error(`${path}: "tokenInteraction" and "tagger" go together (STSN)`);
   if (!Number.isInteger(c.maxSpanWidth) || c.maxSpanWidth! < 1) throw new Error(`${path}: "maxSpanWidth" must be a positive integer`);
   if (c.maxKeptSpans !== null && (!Number.isInteger(c.maxKeptSpans) || c.maxKeptSpans! < 1)) throw new Error(`${path}: "maxKeptSpans" must be a positive integer or null`);
   if (!Number.isInteger(c.decodeBatchSize) || c.decodeBatchSize! < 1) throw new Error(`${path}: "decodeBatchSize" must be a positive integer`);
@@ -80,21 +85,29 @@ export async function loadModel(dir: string): Promise<JointModel> {
   if (!existsSync(schemaPath)) throw new Error(`${schemaPath}: not found`);
   const schema = parseTypeSchema(readFileSync(schemaPath, 'utf8'), schemaPath);
   const built: { dispose?: () => void }[] = [];
-  const build = <M>(part: 'encoder' | 'spanHead' | 'entityClassifier' | 'relationHead', extra: object = {}): M => {
+  const build = <M>(part: 'encoder' | 'spanHead' | 'entityClassifier' | 'relationHead' | 'tokenInteraction' | 'tagger', extra: object = {}): M => {
+    const spec = config[part]!;
     try {
-      const module = registry.build(config[part].name, { ...config[part].config, ...extra });
+      const module = registry.build(spec.name, { ...spec.config, ...extra });
       built.push(module as { dispose?: () => void });
       return module as M;
     } catch (e) {
-      throw new Error(`${configPath}: cannot build "${part}" (${config[part].name}): ${(e as Error).message}`);
+      throw new Error(`${configPath}: cannot build "${part}" (${spec.name}): ${(e as Error).message}`);
     }
   };
   try {
     const encoder = build<Encoder>('encoder', { assetsDir: join(dir, MODEL_ENCODER_DIR) });
+    // STSN's parts (the tagger's config carries the tag vocabulary), built right after the encoder as
+    // `buildModel` builds them: the same variable creation order keeps a resumed run bit-identical (tfjs
+    // gradients come back keyed by variable id, so the global norm of clipping sums in creation order).
+    const stsn =
+      config.tokenInteraction && config.tagger
+        ? { tokenInteraction: build<StsnTokenInteraction>('tokenInteraction'), tagger: build<StsnTagger>('tagger') }
+        : {};
     const spanHead = build<SpanHead>('spanHead');
     const entityClassifier = build<EntityClassifier>('entityClassifier');
     const relationHead = build<RelationHead>('relationHead');
-    const model = new JointModel({ encoder, spanHead, entityClassifier, relationHead }, schema, {
+    const model = new JointModel({ encoder, spanHead, entityClassifier, relationHead, ...stsn }, schema, {
       maxSpanWidth: config.maxSpanWidth,
       maxKeptSpans: config.maxKeptSpans,
       decodeBatchSize: config.decodeBatchSize,

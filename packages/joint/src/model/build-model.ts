@@ -1,7 +1,7 @@
-import type { Document, TypeSchema } from '@spanrel/datasets';
+import { entitiesToExtendedBioTags, type Document, type TypeSchema } from '@spanrel/datasets';
 import { BertEncoder, BiLstmCharCnnEncoder, type Encoder } from '@spanrel/encoders';
 import type { RelationHead } from '@spanrel/relation-heads';
-import type { EntityClassifier, SpanHead } from '@spanrel/span-heads';
+import { TagVocabulary, type EntityClassifier, type SpanHead, type StsnTagger, type StsnTokenInteraction } from '@spanrel/span-heads';
 import { registry, Rng } from '@spanrel/tensor-core';
 import type { JointSpec } from '../config/joint-spec.js';
 import { JointModel } from './joint-model.js';
@@ -35,6 +35,39 @@ async function buildEncoder(spec: JointSpec, trainDocs: readonly Document[], rng
 }
 
 /**
+ * STSN's token interaction and tagger of a spec (both or neither): the
+ * interaction reads the encoder's states (`inputDim`), the tagger its views
+ * (`inputDim`) with the extended BIO tags of the training documents as its
+ * vocabulary (`tags`; a spec that sets `tags` keeps them).
+ */
+function buildStsnParts(
+  spec: JointSpec,
+  encoderDim: number,
+  trainDocs: readonly Document[],
+  rng: Rng,
+  built: { dispose?: () => void }[],
+): { tokenInteraction?: StsnTokenInteraction; tagger?: StsnTagger } {
+  if (!spec.tokenInteraction && !spec.tagger) return {};
+  if (!spec.tokenInteraction || !spec.tagger) throw new Error('buildModel: STSN needs both tokenInteraction and tagger in the spec');
+  const tokenInteraction = registry.build<StsnTokenInteraction>(spec.tokenInteraction.name, seeded({ ...spec.tokenInteraction.config, inputDim: encoderDim }, rng));
+  built.push(tokenInteraction as { dispose?: () => void });
+  const config = seeded({ ...spec.tagger.config, inputDim: tokenInteraction.outputDim }, rng);
+  if (config.tags === undefined) {
+    const sequences = trainDocs.map((doc, i) => {
+      try {
+        return entitiesToExtendedBioTags(doc.tokens.length, doc.entities);
+      } catch (e) {
+        throw new Error(`buildModel: document ${doc.id ?? i}: entities cannot be tagged for the STSN tagger: ${(e as Error).message}`);
+      }
+    });
+    config.tags = [...TagVocabulary.fromTagSequences(sequences).tags];
+  }
+  const tagger = registry.build<StsnTagger>(spec.tagger.name, config);
+  built.push(tagger as { dispose?: () => void });
+  return { tokenInteraction, tagger };
+}
+
+/**
  * A fresh (untrained) {@link JointModel} for a spec and a label schema:
  * components are built through the registry by name from their configs, with
  * the dimensions that link them filled in (span head `inputDim` = encoder
@@ -45,7 +78,10 @@ async function buildEncoder(spec: JointSpec, trainDocs: readonly Document[], rng
  * it has no fixed word vectors); a relation-head `numEntityTypes` of `"auto"`
  * becomes the number of entity types (the two-phase head's type x type x
  * distance table). Component seeds not set in the spec are drawn
- * from `spec.seed`.
+ * from `spec.seed`. STSN specs (`tokenInteraction` + `tagger`) put the token
+ * interaction and the tagger between the encoder and the heads, whose
+ * `inputDim` / `contextDim` are then the tagger's `outputDim`; the tag
+ * vocabulary is built from `trainDocs`.
  *
  * @param trainDocs the training documents (the BiLSTM encoder's vocabulary is built from them)
  */
@@ -57,7 +93,9 @@ export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs:
   const encoder = await buildEncoder(spec, trainDocs, rng);
   const built: { dispose?: () => void }[] = [encoder as { dispose?: () => void }];
   try {
-    const spanConfig = seeded({ ...spec.spanHead.config, inputDim: encoder.outputDim }, rng);
+    const stsn = buildStsnParts(spec, encoder.outputDim, trainDocs, rng, built);
+    const decoderDim = stsn.tagger ? stsn.tagger.outputDim : encoder.outputDim; // what the heads read
+    const spanConfig = seeded({ ...spec.spanHead.config, inputDim: decoderDim }, rng);
     if (spanConfig.wordVectorDim === 'auto') spanConfig.wordVectorDim = encoder.wordVectorDim ?? null;
     const spanHead = registry.build<SpanHead>(spec.spanHead.name, spanConfig);
     built.push(spanHead as { dispose?: () => void });
@@ -66,11 +104,11 @@ export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs:
       seeded({ ...spec.entityClassifier.config, inputDim: spanHead.outputDim, numTypes: schema.entities.length }, rng),
     );
     built.push(entityClassifier as { dispose?: () => void });
-    const relationConfig = seeded({ ...spec.relationHead.config, spanDim: spanHead.relationDim, contextDim: encoder.outputDim, numTypes: schema.relations.length }, rng);
+    const relationConfig = seeded({ ...spec.relationHead.config, spanDim: spanHead.relationDim, contextDim: decoderDim, numTypes: schema.relations.length }, rng);
     if (relationConfig.numEntityTypes === 'auto') relationConfig.numEntityTypes = schema.entities.length;
     const relationHead = registry.build<RelationHead>(spec.relationHead.name, relationConfig);
     built.push(relationHead as { dispose?: () => void });
-    return new JointModel({ encoder, spanHead, entityClassifier, relationHead }, schema, {
+    return new JointModel({ encoder, spanHead, entityClassifier, relationHead, ...stsn }, schema, {
       maxSpanWidth: spec.maxSpanWidth,
       maxKeptSpans: spec.maxKeptSpans,
       decodeBatchSize: spec.decodeBatchSize,

@@ -2,17 +2,21 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Document, TypeSchema } from '@spanrel/datasets';
 import type { Encoder } from '@spanrel/encoders';
 import type { RelationHead } from '@spanrel/relation-heads';
-import type { EntityClassifier, SpanHead } from '@spanrel/span-heads';
+import type { EntityClassifier, SpanHead, StsnTagger, StsnTokenInteraction } from '@spanrel/span-heads';
 import { collectParameters } from '@spanrel/tensor-core';
 import { decodeDocuments, type SentenceInput } from '../decoding/decode.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model-config.js';
 
-/** The four components of a {@link JointModel}. */
+/** The components of a {@link JointModel}: four, plus STSN's token interaction and tagger (both or neither). */
 export interface JointModelParts {
   encoder: Encoder;
   spanHead: SpanHead;
   entityClassifier: EntityClassifier;
   relationHead: RelationHead;
+  /** STSN: word states -> label / entity / relation views. */
+  tokenInteraction?: StsnTokenInteraction;
+  /** STSN: tags the label view; its label embeddings join the entity and relation views the heads read. */
+  tagger?: StsnTagger;
 }
 
 /**
@@ -36,8 +40,12 @@ export type RelationMode = 'multi-label' | 'softmax';
  *   the same components on sampled spans and pairs, with the loss strategy of
  *   the spec (`training/loss-strategy.ts`).
  *
+ * STSN models (Ji et al.) add a token interaction and a tagger between the
+ * encoder and the heads: the span head embeds spans over the entity view and
+ * the relation head scores pairs over the relation view (`model/decoder-views.ts`).
+ *
  * Parameters are named `encoder.*`, `spanHead.*`, `entityClassifier.*`,
- * `relationHead.*`. Build one with `buildModel` (from a spec and the training
+ * `relationHead.*` (and `tokenInteraction.*`, `tagger.*`). Build one with `buildModel` (from a spec and the training
  * data) or `loadModel` (from a folder written by `saveModel`).
  */
 export class JointModel {
@@ -45,6 +53,10 @@ export class JointModel {
   readonly spanHead: SpanHead;
   readonly entityClassifier: EntityClassifier;
   readonly relationHead: RelationHead;
+  /** STSN's token interaction (null for the other systems: the heads read the encoder's states). */
+  readonly tokenInteraction: StsnTokenInteraction | null;
+  /** STSN's tagger (null when there is no token interaction). */
+  readonly tagger: StsnTagger | null;
   /** Entity class `k >= 1` is `schema.entities[k - 1]`; relation type `r` is `schema.relations[r]`. */
   readonly schema: TypeSchema;
   readonly decoding: DecodingSettings;
@@ -52,12 +64,20 @@ export class JointModel {
 
   constructor(parts: JointModelParts, schema: TypeSchema, decoding: DecodingSettings) {
     const { encoder, spanHead, entityClassifier, relationHead } = parts;
+    const tokenInteraction = parts.tokenInteraction ?? null;
+    const tagger = parts.tagger ?? null;
     const problems: string[] = [];
-    if (spanHead.inputDim !== encoder.outputDim) problems.push(`span head inputDim ${spanHead.inputDim} != encoder outputDim ${encoder.outputDim}`);
+    if ((tokenInteraction === null) !== (tagger === null)) problems.push('STSN needs both a token interaction and a tagger');
+    if (tokenInteraction && tokenInteraction.inputDim !== encoder.outputDim) problems.push(`token interaction inputDim ${tokenInteraction.inputDim} != encoder outputDim ${encoder.outputDim}`);
+    if (tokenInteraction && tagger && tagger.inputDim !== tokenInteraction.outputDim) problems.push(`tagger inputDim ${tagger.inputDim} != token interaction outputDim ${tokenInteraction.outputDim}`);
+    // The heads read the tagger's decoder views when there is one, else the encoder's states.
+    const decoderDim = tagger ? tagger.outputDim : encoder.outputDim;
+    const decoderName = tagger ? 'tagger outputDim' : 'encoder outputDim';
+    if (spanHead.inputDim !== decoderDim) problems.push(`span head inputDim ${spanHead.inputDim} != ${decoderName} ${decoderDim}`);
     if (entityClassifier.inputDim !== spanHead.outputDim) problems.push(`entity classifier inputDim ${entityClassifier.inputDim} != span head outputDim ${spanHead.outputDim}`);
     if (entityClassifier.numTypes !== schema.entities.length) problems.push(`entity classifier numTypes ${entityClassifier.numTypes} != ${schema.entities.length} entity types in the schema`);
     if (relationHead.inputDim !== spanHead.relationDim) problems.push(`relation head spanDim ${relationHead.inputDim} != span head relationDim ${spanHead.relationDim}`);
-    if (relationHead.contextDim !== encoder.outputDim) problems.push(`relation head contextDim ${relationHead.contextDim} != encoder outputDim ${encoder.outputDim}`);
+    if (relationHead.contextDim !== decoderDim) problems.push(`relation head contextDim ${relationHead.contextDim} != ${decoderName} ${decoderDim}`);
     if (relationHead.numTypes !== schema.relations.length) problems.push(`relation head numTypes ${relationHead.numTypes} != ${schema.relations.length} relation types in the schema`);
     const entityTypesOfRelationHead = (relationHead.config() as { numEntityTypes?: unknown }).numEntityTypes; // heads with entity-type features
     if (typeof entityTypesOfRelationHead === 'number' && entityTypesOfRelationHead !== schema.entities.length) {
@@ -71,6 +91,8 @@ export class JointModel {
     this.spanHead = spanHead;
     this.entityClassifier = entityClassifier;
     this.relationHead = relationHead;
+    this.tokenInteraction = tokenInteraction;
+    this.tagger = tagger;
     this.schema = structuredClone(schema);
     this.decoding = { ...decoding };
   }
@@ -82,6 +104,7 @@ export class JointModel {
       spanHead: this.spanHead,
       entityClassifier: this.entityClassifier,
       relationHead: this.relationHead,
+      ...(this.tokenInteraction && this.tagger ? { tokenInteraction: this.tokenInteraction, tagger: this.tagger } : {}),
     });
   }
 
@@ -96,6 +119,7 @@ export class JointModel {
       spanHead: component(this.spanHead),
       entityClassifier: component(this.entityClassifier),
       relationHead: component(this.relationHead),
+      ...(this.tokenInteraction && this.tagger ? { tokenInteraction: component(this.tokenInteraction), tagger: component(this.tagger) } : {}),
     };
   }
 
@@ -113,6 +137,7 @@ export class JointModel {
 
   /** Frees every variable of the model. */
   dispose(): void {
-    for (const part of [this.encoder, this.spanHead, this.entityClassifier, this.relationHead] as { dispose?: () => void }[]) part.dispose?.();
+    const parts = [this.encoder, this.spanHead, this.entityClassifier, this.relationHead, this.tokenInteraction, this.tagger];
+    for (const part of parts as ({ dispose?: () => void } | null)[]) part?.dispose?.();
   }
 }

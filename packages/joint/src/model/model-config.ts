@@ -28,4 +28,8 @@ export interface JointModelConfig extends DecodingSettings {
   spanHead: ComponentSpec;
   entityClassifier: ComponentSpec;
   relationHead: ComponentSpec;
+  /** STSN's token interaction, when the model has one (absent otherwise). */
+  tokenInteraction?: ComponentSpec;
+  /** STSN's tagger (its config carries the tag vocabulary), when the model has one. */
+  tagger?: ComponentSpec;
 }

@@ -1,6 +1,6 @@
 import { registerBertEncoder, registerBiLstmCharCnnEncoder } from '@spanrel/encoders';
-import { registerRelationHeads } from '@spanrel/relation-heads';
-import { registerSpanHeads } from '@spanrel/span-heads';
+import { registerRelationHeads, registerStsnRelationHeads } from '@spanrel/relation-heads';
+import { registerSpanHeads, registerStsnSpanModules } from '@spanrel/span-heads';
 
 /**
  * Makes sure every component kind a joint model may name is in the process-wide
@@ -12,4 +12,6 @@ export function registerJointComponents(): void {
   registerBertEncoder();
   registerSpanHeads();
   registerRelationHeads();
+  registerStsnSpanModules();
+  registerStsnRelationHeads();
 }

@@ -95,12 +95,21 @@ export function tinyOverrides(presetName: PresetName, options: { dropout?: boole
       entityClassifier: { config: { dropout: rate(0.1) } },
       relationHead: { config: { dropout: rate(0.1) } },
     },
+    // Views of 16 (the encoder's): one attention layer of 2 heads, label and width embeddings of 4.
+    stsn: {
+      tokenInteraction: { config: { numLayers: 1, numHeads: 2, dropout: rate(0.1) } },
+      tagger: { config: { labelDim: 4 } },
+      spanHead: { config: { widthDim: 4 } },
+      entityClassifier: { config: { dropout: rate(0.1) } },
+      relationHead: { config: { dropout: rate(0.1) } },
+    },
   };
   const training: Record<PresetName, Record<string, unknown>> = {
     spert: { batchSize: 4, sampling: { negativeEntities: 20, negativeRelations: 20 }, optimizer: { lr: { peakLr: 1e-2 } } },
     dixit: { batchSize: 2, optimizer: { lr: { lr: 1e-2 } }, sampling: { maxSelectedSpans: 10 } },
     ji2020: { batchSize: 4, optimizer: { lr: { peakLr: 1e-2 } } },
     twophase: { batchSize: 4, sampling: { negativeEntities: 20, negativeRelations: 20 }, optimizer: { lr: { peakLr: 1e-2 } } },
+    stsn: { batchSize: 4, sampling: { negativeEntities: 20, negativeRelations: 20 }, optimizer: { lr: { peakLr: 1e-2 } } },
   };
   return {
     seed: 5,

@@ -82,7 +82,11 @@ export interface TrainerState {
 
 /** The objects whose dropout generators a checkpoint records. */
 export function rngRoots(model: JointModel): Record<string, unknown> {
-  return { encoder: model.encoder, spanHead: model.spanHead, entityClassifier: model.entityClassifier, relationHead: model.relationHead };
+  const roots: Record<string, unknown> = { encoder: model.encoder, spanHead: model.spanHead, entityClassifier: model.entityClassifier, relationHead: model.relationHead };
+  // STSN's parts (the attention units' dropout), only when present so other models' checkpoints keep their paths.
+  if (model.tokenInteraction) roots.tokenInteraction = model.tokenInteraction;
+  if (model.tagger) roots.tagger = model.tagger;
+  return roots;
 }
 
 /** A fresh state for a new run. */

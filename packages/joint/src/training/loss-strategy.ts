@@ -15,7 +15,15 @@ import {
   TwoPhaseRelationHead,
   type PairBatch,
 } from '@spanrel/relation-heads';
-import { combinePhaseLogits, entityCrossEntropy, entityPhaseOneLoss, entityPhaseTwoLoss, TwoPhaseEntityClassifier } from '@spanrel/span-heads';
+import {
+  combinePhaseLogits,
+  entityCrossEntropy,
+  entityPhaseOneLoss,
+  entityPhaseTwoLoss,
+  stsnJointLoss,
+  StsnTagger,
+  TwoPhaseEntityClassifier,
+} from '@spanrel/span-heads';
 import type { LossSpec } from '../config/joint-spec.js';
 import type { JointModel } from '../model/joint-model.js';
 
@@ -55,8 +63,11 @@ export interface LossStrategy {
    * @param pairs the relation samples, with the spans' gold classes as `spanLabels`
    */
   relationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, targets: RelationTargets, reduction: Reduction): tf.Scalar;
-  /** The objective from the two task losses. */
-  combine(entityLoss: tf.Scalar, relationLoss: tf.Scalar): tf.Scalar;
+  /**
+   * The objective from the task losses; `tagLoss` is STSN's `L_L`, given when
+   * the model has a tagger (only the `stsn` strategy trains one).
+   */
+  combine(entityLoss: tf.Scalar, relationLoss: tf.Scalar, tagLoss?: tf.Scalar): tf.Scalar;
 }
 
 /** Entity cross-entropy over `none` + types of `classify`'s logits. */
@@ -73,6 +84,11 @@ function singleRelationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.
     : relationCrossEntropy(logits, targets as tf.Tensor2D, pairs.pairMask, reduction);
 }
 
+/** Throws when the model has an STSN tagger, which only the `stsn` strategy trains. */
+function checkNoTagger(model: JointModel, kind: string): void {
+  if (model.tagger) throw new Error(`training.loss.kind "${kind}" does not train the model's STSN tagger (${StsnTagger.kind}); use "stsn", or drop tokenInteraction and tagger`);
+}
+
 /**
  * `entityWeight L_e + relationWeight L_r` (SpERT, Dixit: 1 and 1; Ji 2020 Eq. 11:
  * 0.4 and 0.6): `L_e` the entity cross-entropy, `L_r` the relation binary
@@ -81,7 +97,7 @@ function singleRelationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.
 export function weightedSumLoss(entityWeight: number, relationWeight: number): LossStrategy {
   return {
     spec: { kind: 'weighted-sum', entityWeight, relationWeight },
-    check: () => undefined,
+    check: (model) => checkNoTagger(model, 'weighted-sum'),
     entityLoss: singleEntityLoss,
     relationLoss: singleRelationLoss,
     combine: (entity, relation) =>
@@ -113,6 +129,7 @@ export function twoPhaseLoss(): LossStrategy {
   return {
     spec: { kind: 'two-phase' },
     check(model) {
+      checkNoTagger(model, 'two-phase');
       const problems: string[] = [];
       if (!(model.entityClassifier instanceof TwoPhaseEntityClassifier)) problems.push(`the entity classifier is ${model.entityClassifier.name}, not ${TwoPhaseEntityClassifier.kind}`);
       if (!(model.relationHead instanceof TwoPhaseRelationHead)) problems.push(`the relation head is ${model.relationHead.name}, not ${TwoPhaseRelationHead.kind}`);
@@ -141,6 +158,29 @@ export function twoPhaseLoss(): LossStrategy {
   };
 }
 
+/**
+ * STSN's loss (Ji et al., section 3.4): `L_L + L_E + L_R`, the tagger's
+ * cross-entropy over the real tokens, the entity cross-entropy of the span
+ * decoder and the relation loss of the relation decoder (binary cross-entropy
+ * of STSN's sigmoid head; a softmax head's cross-entropy also works). The
+ * reported entity and relation losses are `L_E` and `L_R`; `L_L` is the
+ * forward's `tagLoss`. Needs a model with a token interaction and a tagger.
+ */
+export function stsnLoss(): LossStrategy {
+  return {
+    spec: { kind: 'stsn' },
+    check(model) {
+      if (!model.tokenInteraction || !model.tagger) throw new Error('training.loss.kind "stsn" needs the STSN parts: set tokenInteraction and tagger (the "stsn" preset does)');
+    },
+    entityLoss: singleEntityLoss,
+    relationLoss: singleRelationLoss,
+    combine(entityLoss, relationLoss, tagLoss) {
+      if (!tagLoss) throw new Error('training.loss.kind "stsn": the forward gave no tag loss (the model has no tagger)');
+      return stsnJointLoss({ tagLoss, entityLoss, relationLoss });
+    },
+  };
+}
+
 /** The strategy of a `training.loss` spec (absent: {@link DEFAULT_LOSS}). */
 export function lossStrategy(spec: LossSpec | undefined): LossStrategy {
   const s = spec ?? DEFAULT_LOSS;
@@ -149,7 +189,9 @@ export function lossStrategy(spec: LossSpec | undefined): LossStrategy {
       return weightedSumLoss(s.entityWeight, s.relationWeight);
     case 'two-phase':
       return twoPhaseLoss();
+    case 'stsn':
+      return stsnLoss();
     default:
-      throw new Error(`training.loss.kind must be "weighted-sum" or "two-phase", got ${JSON.stringify((s as { kind: unknown }).kind)}`);
+      throw new Error(`training.loss.kind must be "weighted-sum", "two-phase" or "stsn", got ${JSON.stringify((s as { kind: unknown }).kind)}`);
   }
 }

@@ -8,6 +8,7 @@ import { allPairs, pairsToBatch, type PairBatch } from '@spanrel/relation-heads'
 import { filterSpans, gatherKeptSpans, spansToTensor } from '@spanrel/span-heads';
 import type { AllSpansSamplingSpec, LossSpec } from '../config/joint-spec.js';
 import { limitKeptSpans } from '../decoding/decode.js';
+import { decoderViews, goldTagsOf, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { gatherSpanLabels } from '../model/span-labels.js';
 import type { JointModel } from '../model/joint-model.js';
 import { lossStrategy, type LossStrategy } from './loss-strategy.js';
@@ -22,6 +23,14 @@ export interface TrainingLosses {
   loss: tf.Scalar;
   entityLoss: tf.Scalar;
   relationLoss: tf.Scalar;
+  /** STSN's tag loss `L_L`, for models with a tagger (absent otherwise). */
+  tagLoss?: tf.Scalar;
+}
+
+/** The losses with the strategy's objective, and the tag loss when the model has a tagger. */
+function withTagLoss(strategy: LossStrategy, entityLoss: tf.Scalar, relationLoss: tf.Scalar, tagLoss: tf.Scalar | null): TrainingLosses {
+  const loss = strategy.combine(entityLoss, relationLoss, tagLoss ?? undefined);
+  return tagLoss ? { loss, entityLoss, relationLoss, tagLoss } : { loss, entityLoss, relationLoss };
 }
 
 /**
@@ -39,7 +48,9 @@ export function sampledTrainingLoss(model: JointModel, batch: SampledBatch, redu
   const numTypes = model.relationHead.numTypes; // R
   const strategy = 'check' in loss ? loss : lossStrategy(loss);
   return tf.tidy(() => {
-    const enc = model.encoder.encode({ tokens: batch.tokens }, true); // hidden [B, T, D]
+    const goldTags = model.tagger ? goldTagsOf(model.schema, batch.tokens, batch.entitySpans, batch.entityLabels) : null;
+    const views = decoderViews(model, batch.tokens, true, goldTags); // entity / relation: hidden [B, T, D]
+    const enc = views.entity;
     const [batchSize, seqLen] = enc.hidden.shape; // B, T
     const { spans, spanMask } = spansToTensor(batch.entitySpans); // [B, S, 2], [B, S]
     const numSpans = spans.shape[1]; // S
@@ -61,8 +72,9 @@ export function sampledTrainingLoss(model: JointModel, batch: SampledBatch, redu
       batch.relationTypes.forEach((perPair, b) => perPair.forEach((types, p) => (classes[b * numPairs + p] = types.length > 0 ? types[0] + 1 : 0)));
       targets = tf.tensor2d(classes, [batchSize, numPairs], 'int32'); // [B, P]
     }
-    const relLoss = strategy.relationLoss(model, enc, model.spanHead.relationFeatures(reps), pairs, targets, reduction);
-    return { loss: strategy.combine(entityLoss, relLoss), entityLoss, relationLoss: relLoss };
+    const relReps = relationSpanReps(model, views, reps, spans, spanMask, true); // [B, S, Dr]
+    const relLoss = strategy.relationLoss(model, views.relation, relReps, pairs, targets, reduction);
+    return { ...withTagLoss(strategy, entityLoss, relLoss, views.tagLoss) };
   });
 }
 
@@ -117,7 +129,9 @@ export function allSpansTrainingLoss(
 ): TrainingLosses {
   const strategy = 'check' in loss ? loss : lossStrategy(loss);
   return tf.tidy(() => {
-    const enc = model.encoder.encode({ tokens: batch.tokens }, true); // hidden [B, T, D]
+    const goldTags = model.tagger ? goldTagsOf(model.schema, batch.tokens, batch.spans, batch.labels) : null;
+    const views = decoderViews(model, batch.tokens, true, goldTags); // entity / relation: hidden [B, T, D]
+    const enc = views.entity;
     const [batchSize, seqLen] = enc.hidden.shape; // B, T
     const { spans, spanMask } = spansToTensor(batch.spans); // [B, S, 2], [B, S]
     const numSpans = spans.shape[1]; // S
@@ -132,12 +146,14 @@ export function allSpansTrainingLoss(
     const selected = kept.indices.map((indices, b) =>
       sampling.relationCandidates === 'selected+gold' ? [...new Set([...indices, ...batch.goldSpans[b]])].sort((x, y) => x - y) : indices,
     );
-    const gathered = gatherKeptSpans(model.spanHead.relationFeatures(reps), spans, selected); // reps [B, K, Dr]
+    // One view: gather the relation features of all spans; STSN: embed the gathered spans over the relation view.
+    const gathered = gatherKeptSpans(sharesViews(views) ? model.spanHead.relationFeatures(reps) : reps, spans, selected); // reps [B, K, D' or Dr]
+    const relReps = sharesViews(views) ? gathered.reps : relationSpanReps(model, views, gathered.reps, gathered.spans, gathered.mask, true); // [B, K, Dr]
     const spanLabels = gatherSpanLabels(labels, gathered); // [B, K] gold classes of the selected spans
     const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
     const targets = gatheredRelationTargets(model, batch, selected, pairs); // [B, P(, R)]
-    const relLoss = strategy.relationLoss(model, enc, gathered.reps, pairs, targets, reduction);
-    return { loss: strategy.combine(entityLoss, relLoss), entityLoss, relationLoss: relLoss };
+    const relLoss = strategy.relationLoss(model, views.relation, relReps, pairs, targets, reduction);
+    return { ...withTagLoss(strategy, entityLoss, relLoss, views.tagLoss) };
   });
 }
 

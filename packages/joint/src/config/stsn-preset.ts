@@ -1,0 +1,71 @@
+import { STSN_HYPERPARAMETERS as STSN } from '@spanrel/span-heads';
+import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
+import type { JointSpec } from './joint-spec.js';
+
+/**
+ * STSN (Ji et al., "Boosting Span-based Joint Entity and Relation Extraction
+ * via Sequence Tagging Mechanism"; seed 003), read from `STSN_HYPERPARAMETERS`
+ * (`@spanrel/span-heads`, section 4.1):
+ *
+ * - token interaction (`stsn-token-interaction.v1`): the encoder's word states
+ *   projected into label, entity and relation views, 4 stacked attention
+ *   layers of 8 heads (E&R-L-A, L-E-A, L-R-A);
+ * - tagger (`stsn-tagger.v1`): extended BIO tags of the label view, label
+ *   embeddings of 150 appended to the entity and relation views (gold tags in
+ *   training, predicted ones at inference); its tag list is built from the
+ *   training data and saved with the model;
+ * - span decoder: `[h_start; h_end; width 150]` over the entity view
+ *   (`stsn-span-head.v1`), linear entity classifier; relation decoder:
+ *   `[E_s1; E_s2; C_r]` over the relation view, a sigmoid per type, threshold
+ *   α = 0.4 (`stsn-relation-head.v1`);
+ * - SpERT's negative sampling (100 + 100), spans up to 10 words;
+ * - loss `L_L + L_E + L_R` (`training.loss: {kind: "stsn"}`), each averaged;
+ * - AdamW, weight decay 0.01, linear warmup 10 % then decay, batch 4, 100
+ *   epochs; peak lr 5e-5 with BERT (the paper), 1e-3 with the BiLSTM encoder
+ *   (this preset's default, as the other presets).
+ *
+ * Not in the paper: dropout 0.1 before the classifiers (SpERT's), no bias
+ * correction and gradient clipping 1.0 (SpERT's code, which STSN builds on).
+ *
+ * Ablations (Tables 3, 4) are component config fields: `tokenInteraction.config`
+ * `numLayers` (1..6), `erla: false`, `attentionLayers: false`;
+ * `tagger.config.labelEmbedding: false`.
+ */
+export function stsnPreset(): JointSpec {
+  return {
+    preset: 'stsn',
+    seed: 1,
+    encoder: bilstmEncoder(),
+    tokenInteraction: {
+      name: 'stsn-token-interaction.v1',
+      config: { numLayers: STSN.numLayers, numHeads: STSN.numHeads, dropout: 0.1, erla: true, attentionLayers: true },
+    },
+    tagger: { name: 'stsn-tagger.v1', config: { labelDim: STSN.labelDim, labelEmbedding: true, initStd: 0.02 } },
+    spanHead: { name: 'stsn-span-head.v1', config: { widthDim: STSN.widthDim } },
+    entityClassifier: { name: 'linear-entity-classifier.v1', config: { dropout: 0.1, initStd: 0.02 } },
+    relationHead: { name: 'stsn-relation-head.v1', config: { dropout: 0.1, threshold: STSN.relationThreshold, initStd: 0.02, maxPairs: 1000 } },
+    maxSpanWidth: STSN.maxSpanWidth,
+    maxKeptSpans: null,
+    decodeBatchSize: 8,
+    training: {
+      epochs: STSN.epochs,
+      batchSize: STSN.batchSize,
+      sampling: { strategy: 'spert', negativeEntities: STSN.negativeEntities, negativeRelations: STSN.negativeRelations, maxWidth: STSN.maxSpanWidth },
+      lossReduction: 'mean',
+      loss: { kind: 'stsn' },
+      optimizer: {
+        lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion: STSN.warmupProportion },
+        weightDecay: STSN.weightDecay,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        biasCorrection: false,
+      },
+      clipNorm: 1.0,
+      earlyStoppingPatience: null,
+      selectionMetric: 'rePlus',
+      checkpointEverySteps: 200,
+      checkpointEverySeconds: 300,
+    },
+  };
+}
