@@ -61,6 +61,25 @@ function naiveStep(
 }
 
 describe('trainStep', () => {
+  it('hands the gradients to the optimizer in parameter order, whatever order the variables were made in', () => {
+    const first = tf.variable(tf.tensor1d([1, 2]));
+    const second = tf.variable(tf.tensor1d([3]));
+    const params = new Map([['b', second], ['a', first]]); // parameter order differs from creation order
+    const seen: string[] = [];
+    class RecordingAdamW extends AdamW {
+      override step(grads: Map<string, tf.Tensor>): void {
+        seen.push(...grads.keys());
+        super.step(grads);
+      }
+    }
+    const opt = new RecordingAdamW(params, { lr: 0.1 });
+    trainStep(params, () => tf.add(tf.sum(tf.square(first)), tf.sum(second)) as tf.Scalar, opt, { clip: 1 });
+    expect(seen).toEqual(['b', 'a']);
+    opt.dispose();
+    first.dispose();
+    second.dispose();
+  });
+
   for (const clip of [undefined, 0.5]) {
     it(`matches naive gradients + ${clip ? 'clipping + ' : ''}AdamW over 4 steps, skips frozen variables, leaks nothing`, () => {
       const rng = new Rng(11);

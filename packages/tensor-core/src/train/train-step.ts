@@ -37,9 +37,12 @@ export function trainStep(
   if (trainable.length === 0) throw new Error(`trainStep: none of the ${params.size} parameters is trainable`);
 
   const { value, grads } = tf.variableGrads(lossFn, trainable);
+  // In parameter order, not tfjs' variable-id order: clipping sums the squared norms in
+  // this order, so a model rebuilt in another order (a resumed run) rounds identically.
   const named = new Map<string, tf.Tensor>();
-  for (const [variableName, g] of Object.entries(grads)) {
-    if (g) named.set(nameOfVariable.get(variableName)!, g);
+  for (const [variableName, name] of nameOfVariable) {
+    const g = grads[variableName];
+    if (g) named.set(name, g);
   }
   let clipped: Map<string, tf.Tensor> | undefined;
   try {
