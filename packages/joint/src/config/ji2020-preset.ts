@@ -1,6 +1,7 @@
 import { JI2020_HYPERPARAMETERS as JI } from '@spanrel/span-heads';
-import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
+import { bilstmEncoder } from './encoder-specs.js';
 import type { JointSpec } from './joint-spec.js';
+import { spertStyleBookkeeping, warmupAdamW } from './training-defaults.js';
 
 /**
  * Ji et al. 2020 (COLING; seed 001), read from `JI2020_HYPERPARAMETERS`
@@ -51,19 +52,8 @@ export function ji2020Preset(): JointSpec {
       sampling: { strategy: 'ratio', ratio: sampling.negativesPerGoldEntity, maxWidth: JI.maxSpanWidth },
       lossReduction: 'mean',
       loss: { kind: 'weighted-sum', entityWeight: JI.lossWeights.entity, relationWeight: JI.lossWeights.relation },
-      optimizer: {
-        lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion: 0.1 },
-        weightDecay: 0.01,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        biasCorrection: false,
-      },
-      clipNorm: 1.0,
-      earlyStoppingPatience: null,
-      selectionMetric: 'rePlus',
-      checkpointEverySteps: 200,
-      checkpointEverySeconds: 300,
+      optimizer: warmupAdamW(),
+      ...spertStyleBookkeeping(),
     },
   };
 }

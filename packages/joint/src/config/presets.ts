@@ -1,7 +1,8 @@
 import type { ComponentSpec } from './component-spec.js';
-import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
+import { bilstmEncoder } from './encoder-specs.js';
 import { ji2020Preset } from './ji2020-preset.js';
 import type { JointSpec } from './joint-spec.js';
+import { spertStyleBookkeeping, warmupAdamW } from './training-defaults.js';
 import { stsnPreset } from './stsn-preset.js';
 import { twoPhasePreset } from './two-phase-preset.js';
 
@@ -42,19 +43,8 @@ export function spertPreset(): JointSpec {
       sampling: { strategy: 'spert', negativeEntities: 100, negativeRelations: 100, maxWidth: 10 },
       lossReduction: 'mean',
       loss: { kind: 'weighted-sum', entityWeight: 1, relationWeight: 1 },
-      optimizer: {
-        lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion: 0.1 },
-        weightDecay: 0.01,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        biasCorrection: false,
-      },
-      clipNorm: 1.0,
-      earlyStoppingPatience: null,
-      selectionMetric: 'rePlus',
-      checkpointEverySteps: 200,
-      checkpointEverySeconds: 300,
+      optimizer: warmupAdamW(),
+      ...spertStyleBookkeeping(),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { STSN_HYPERPARAMETERS as STSN } from '@spanrel/span-heads';
-import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
+import { bilstmEncoder } from './encoder-specs.js';
 import type { JointSpec } from './joint-spec.js';
+import { spertStyleBookkeeping, warmupAdamW } from './training-defaults.js';
 
 /**
  * STSN (Ji et al., "Boosting Span-based Joint Entity and Relation Extraction
@@ -53,19 +54,8 @@ export function stsnPreset(): JointSpec {
       sampling: { strategy: 'spert', negativeEntities: STSN.negativeEntities, negativeRelations: STSN.negativeRelations, maxWidth: STSN.maxSpanWidth },
       lossReduction: 'mean',
       loss: { kind: 'stsn' },
-      optimizer: {
-        lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion: STSN.warmupProportion },
-        weightDecay: STSN.weightDecay,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        biasCorrection: false,
-      },
-      clipNorm: 1.0,
-      earlyStoppingPatience: null,
-      selectionMetric: 'rePlus',
-      checkpointEverySteps: 200,
-      checkpointEverySeconds: 300,
+      optimizer: warmupAdamW({ warmupProportion: STSN.warmupProportion, weightDecay: STSN.weightDecay }),
+      ...spertStyleBookkeeping(),
     },
   };
 }

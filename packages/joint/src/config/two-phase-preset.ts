@@ -1,6 +1,7 @@
 import { TWO_PHASE_HYPERPARAMETERS as TWO } from '@spanrel/span-heads';
-import { BILSTM_PEAK_LR, bilstmEncoder } from './encoder-specs.js';
+import { bilstmEncoder } from './encoder-specs.js';
 import type { JointSpec } from './joint-spec.js';
+import { spertStyleBookkeeping, warmupAdamW } from './training-defaults.js';
 
 /**
  * The two-phase span model (seed 004), read from `TWO_PHASE_HYPERPARAMETERS`
@@ -48,19 +49,8 @@ export function twoPhasePreset(): JointSpec {
       sampling: { strategy: 'spert', negativeEntities: TWO.sampling.negativeEntities, negativeRelations: TWO.sampling.negativeRelations, maxWidth: TWO.maxSpanWidth },
       lossReduction: TWO.loss.reduction,
       loss: { kind: 'two-phase' },
-      optimizer: {
-        lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion: 0.1 },
-        weightDecay: TWO.training.weightDecay,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-6,
-        biasCorrection: false,
-      },
-      clipNorm: 1.0,
-      earlyStoppingPatience: null,
-      selectionMetric: 'rePlus',
-      checkpointEverySteps: 200,
-      checkpointEverySeconds: 300,
+      optimizer: warmupAdamW({ weightDecay: TWO.training.weightDecay, eps: 1e-6 }),
+      ...spertStyleBookkeeping(),
     },
   };
 }
