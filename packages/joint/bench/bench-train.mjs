@@ -11,7 +11,7 @@
  *
  *   node packages/joint/bench/bench-train.mjs [--presets spert,dixit,dixit+glove]
  *     [--epochs N] [--quick] [--data ../shared/data/conll04] [--out runs/bench-train]
- *     [--resume] [--backend auto|wasm|cpu|tensorflow] [--seed N]
+ *     [--resume] [--backend auto|wasm|cpu|tensorflow] [--seed N] [--time-budget MIN]
  *
  * Variants: a preset name (`spert`, `dixit`, later `ji2020`, ...) trains the
  * preset as it is (BiLSTM + char CNN, word table trained from scratch); a
@@ -46,6 +46,8 @@ const GLOVE_SUFFIX = '+glove';
 const DEFAULT_VARIANTS = 'spert,dixit,dixit+glove';
 const QUICK = { train: 64, dev: 32, test: 32, epochs: 1 };
 const RESULT_FILE = 'bench-result.json';
+/** Minutes of training per variant by default: the 2-hour budget of a full run, less the test evaluation and start-up. */
+const DEFAULT_TIME_BUDGET = 110;
 
 const USAGE = `usage: node packages/joint/bench/bench-train.mjs [options]
   --presets LIST  comma-separated variants (default ${DEFAULT_VARIANTS}); a "${GLOVE_SUFFIX}" suffix
@@ -58,7 +60,10 @@ const USAGE = `usage: node packages/joint/bench/bench-train.mjs [options]
   --eval-only     train nothing: evaluate the best model already in <out>/<variant>/model on test
                   (reported as partial when that run has not finished)
   --backend NAME  tfjs backend (auto, wasm, cpu, tensorflow; default auto)
-  --seed N        the spec's seed (default the preset's)`;
+  --seed N        the spec's seed (default the preset's)
+  --time-budget M stop a variant after the epoch past which one more would exceed M minutes of
+                  training + dev evaluation (default ${DEFAULT_TIME_BUDGET} for full runs, none with --quick;
+                  0 = no limit), so a preset with a paper's long schedule fits the machine budget`;
 
 const OPTIONS = {
   presets: { type: 'string' },
@@ -70,6 +75,7 @@ const OPTIONS = {
   'eval-only': { type: 'boolean' },
   backend: { type: 'string' },
   seed: { type: 'string' },
+  'time-budget': { type: 'string' },
   help: { type: 'boolean' },
   worker: { type: 'string' }, // internal: train one variant in this process
 };
@@ -97,10 +103,11 @@ function dataFiles(dir) {
 // Worker: one variant, in its own process.
 
 /** The spec overrides of a variant and the flags. */
-function overridesFor(glove, epochs, seed) {
+function overridesFor(glove, epochs, seed, timeBudgetMinutes) {
   const overrides = {};
   if (glove) overrides.encoder = { config: { wordEmbedding: { mode: 'fixed', source: `npm:${WINK_PACKAGE}` } } };
-  if (epochs !== undefined) overrides.training = { epochs };
+  overrides.training = { timeBudgetMinutes };
+  if (epochs !== undefined) overrides.training.epochs = epochs;
   if (seed !== undefined) overrides.seed = seed;
   return overrides;
 }
@@ -116,7 +123,9 @@ async function runWorker(values) {
 
   const quick = values.quick === true;
   const epochs = positiveInt(values.epochs, '--epochs') ?? (quick ? QUICK.epochs : undefined);
-  const spec = resolveSpec(presetName, { overrides: overridesFor(glove, epochs, positiveInt(values.seed, '--seed')), source: `variant ${variant}` });
+  const budget = values['time-budget'] === undefined ? (quick ? 0 : DEFAULT_TIME_BUDGET) : Number(values['time-budget']);
+  if (!(budget >= 0)) throw new UsageError(`--time-budget must be a number of minutes >= 0, got "${values['time-budget']}"`);
+  const spec = resolveSpec(presetName, { overrides: overridesFor(glove, epochs, positiveInt(values.seed, '--seed'), budget > 0 ? budget : null), source: `variant ${variant}` });
   if (glove) {
     // resolveSpec merges key by key, so the trained table's `dim` survives in the fixed config: drop it.
     delete spec.encoder.config.wordEmbedding.dim;
@@ -142,7 +151,7 @@ async function runWorker(values) {
   mkdirSync(outDir, { recursive: true });
   const log = (line) => process.stderr.write(`[${variant}] ${line}\n`);
   log(`backend: ${backend}`);
-  log(`data: ${trainDocs.length} train, ${devDocs.length} dev, ${testDocs.length} test sentences; up to ${spec.training.epochs} epochs, batch ${spec.training.batchSize}, patience ${spec.training.earlyStoppingPatience ?? 'none'}`);
+  log(`data: ${trainDocs.length} train, ${devDocs.length} dev, ${testDocs.length} test sentences; up to ${spec.training.epochs} epochs, batch ${spec.training.batchSize}, patience ${spec.training.earlyStoppingPatience ?? 'none'}, time budget ${spec.training.timeBudgetMinutes ?? 'none'} min`);
 
   // Peak resident memory of the training loop itself (after the model is built,
   // so without the ~2 GB the fixed vectors' JSON takes while being read).
@@ -154,6 +163,7 @@ async function runWorker(values) {
     schema,
     train: trainDocs,
     dev: devDocs,
+    vectorDocs: testDocs, // tokens only: the fixed vectors of test words are kept, as a full vectors table would have them
     outDir,
     resume,
     onEvent: (event) => {
@@ -171,6 +181,8 @@ async function runWorker(values) {
         log(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)} (entity ${r.entityLoss.toFixed(4)}, relation ${r.relationLoss.toFixed(4)}) ${dev}${r.best ? ' [best]' : ''} (${r.trainSeconds.toFixed(0)} s train, ${r.evalSeconds.toFixed(0)} s eval)`);
       } else if (event.type === 'early-stop') {
         log(`early stopping after epoch ${event.epoch} (no dev improvement in ${event.patience} evaluations)`);
+      } else if (event.type === 'time-budget') {
+        log(`time budget: stopping after epoch ${event.epoch} (${event.minutesUsed.toFixed(1)} of ${event.budgetMinutes} min used; one more epoch would pass it)`);
       }
     },
   });
@@ -248,7 +260,7 @@ function ensureWinkInstalled() {
 
 function runChild(variant, values) {
   const args = [SELF, '--worker', variant, '--data', values.data, '--out', values.out];
-  for (const flag of ['epochs', 'backend', 'seed']) if (values[flag] !== undefined) args.push(`--${flag}`, values[flag]);
+  for (const flag of ['epochs', 'backend', 'seed', 'time-budget']) if (values[flag] !== undefined) args.push(`--${flag}`, values[flag]);
   for (const flag of ['quick', 'resume', 'eval-only']) if (values[flag]) args.push(`--${flag}`);
   const env = { ...process.env };
   if (variant.endsWith(GLOVE_SUFFIX)) {

@@ -86,6 +86,9 @@ function reporter(io: CliIO): (event: TrainEvent) => void {
       case 'early-stop':
         io.err(`early stopping: no dev improvement in ${event.patience} evaluations`);
         break;
+      case 'time-budget':
+        io.err(`time budget: stopping after epoch ${event.epoch} (${event.minutesUsed.toFixed(1)} of ${event.budgetMinutes} min used; one more epoch would pass it)`);
+        break;
       case 'checkpoint':
         break;
     }

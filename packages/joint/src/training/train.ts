@@ -69,7 +69,9 @@ export type TrainEvent =
   | { type: 'evaluate'; epoch: number; sentences: number }
   | { type: 'epoch-end'; record: EpochRecord }
   | { type: 'checkpoint'; globalStep: number; dir: string }
-  | { type: 'early-stop'; epoch: number; patience: number };
+  | { type: 'early-stop'; epoch: number; patience: number }
+  /** Training stopped because one more epoch would pass `training.timeBudgetMinutes`. */
+  | { type: 'time-budget'; epoch: number; minutesUsed: number; budgetMinutes: number };
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -79,6 +81,12 @@ export interface TrainOptions {
   train: readonly Document[];
   /** Dev documents, evaluated after each epoch; without them the last epoch's model is kept. */
   dev: readonly Document[];
+  /**
+   * Documents besides train and dev (test, text to be predicted) whose words keep
+   * their fixed word vectors (fixed-vector encoders only; only tokens are read,
+   * never labels). Dev words always keep theirs.
+   */
+  vectorDocs?: readonly Document[];
   /** Output folder (see the layout at the top of this file). */
   outDir: string;
   /** Continue from `<outDir>/checkpoint` (a fresh run when there is none). Without it, an existing checkpoint is an error. */
@@ -157,7 +165,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     checkSpec(options.spec, 'spec');
     if (options.train.length === 0) throw new Error('train: there are no training documents');
     state = initialTrainerState(structuredClone(options.spec), data);
-    model = await buildModel(state.spec, schema, options.train);
+    model = await buildModel(state.spec, schema, options.train, [...options.dev, ...(options.vectorDocs ?? [])]);
     await mkdir(outDir, { recursive: true });
     await writeFile(join(outDir, RUN_SPEC_FILE), `${JSON.stringify(state.spec, null, 2)}\n`);
   }
@@ -289,6 +297,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (patience !== null && options.dev.length > 0 && state.evaluationsSinceBest >= patience && state.epoch < t.epochs) {
         state.stoppedEarly = true;
         emit({ type: 'early-stop', epoch: epoch + 1, patience });
+      }
+      const budget = t.timeBudgetMinutes ?? null;
+      if (budget !== null && !state.stoppedEarly && state.epoch < t.epochs) {
+        const minutesUsed = state.history.reduce((sum, r) => sum + r.trainSeconds + r.evalSeconds, 0) / 60;
+        if (minutesUsed + minutesUsed / state.history.length > budget) {
+          state.stoppedEarly = true;
+          emit({ type: 'time-budget', epoch: epoch + 1, minutesUsed, budgetMinutes: budget });
+        }
       }
       state.finished = state.stoppedEarly || state.epoch >= t.epochs;
       await writeCheckpoint(outDir, model, optimizer, state);
