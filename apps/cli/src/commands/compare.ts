@@ -120,7 +120,7 @@ async function runPreset(
       io.err(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, ${dev}, ${r.trainSeconds.toFixed(1)} s${r.best ? ' [best]' : ''}`);
     }
   };
-  const result = await train({ spec, schema: data.schema, train: data.train, dev: data.dev, outDir, resume, onEvent });
+  const result = await train({ spec, schema: data.schema, train: data.train, dev: data.dev, vectorDocs: data.test, outDir, resume, onEvent });
   const { model } = result;
   try {
     const started = performance.now();

@@ -97,9 +97,9 @@ function reporter(io: CliIO): (event: TrainEvent) => void {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a joint entity and relation model (SpERT or Dixit preset), keeping the best model on dev',
+  summary: 'train a joint entity and relation model from a preset, keeping the best model on dev',
   usage: `spanrel train --preset ${PRESET_NAMES.join('|')} [--config FILE] --train T.json --dev D.json --types TY.json --out DIR [--resume]
-  --preset    spert (Eberts & Ulges 2019) or dixit (Dixit & Al-Onaizan 2019): each paper's hyper-parameters
+  --preset    spert (Eberts & Ulges 2019), dixit (Dixit & Al-Onaizan 2019), ji2020, twophase or stsn: each paper's hyper-parameters
   --config    a JSON file overriding fields of the preset, e.g. {"training": {"epochs": 5, "batchSize": 4}}
               (every field: packages/joint/README.md); may name "preset" itself
   --encoder   bilstm (default: BiLSTM + char CNN, trained from scratch) or bert:<model folder or Hugging Face id>
@@ -108,6 +108,8 @@ export const trainCommand: Command = {
   --types     the types file
   --out       output folder: model/ (the best model), checkpoint/, ${TRAIN_LOG_FILE} (one JSON line per epoch), run.json
   --resume    continue the interrupted run in --out from its last checkpoint (same flags as the first time)
+  --vectors-for FILES  comma-separated documents (test sets, text to predict) whose words keep their fixed
+              word vectors too (fixed-vector encoders; only tokens are read); dev words always do
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
 ${BACKEND_USAGE}`,
@@ -120,12 +122,14 @@ ${BACKEND_USAGE}`,
     types: { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'boolean' },
+    'vectors-for': { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
   },
   async run(values, io) {
     const out = requireString(values, 'out');
+    const vectorFiles = typeof values['vectors-for'] === 'string' ? values['vectors-for'].split(',').filter((f) => f !== '') : [];
     const trainPath = requireString(values, 'train');
     const devPath = requireString(values, 'dev');
     const schema = readTypeSchema(requireString(values, 'types'));
@@ -138,7 +142,8 @@ ${BACKEND_USAGE}`,
     io.err(`data: ${trainDocs.length} training sentences (${trainPath}), ${devDocs.length} dev sentences (${devPath})`);
     if (spec) io.err(`preset ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
     await startBackend(values, io);
-    const result = await train({ spec, schema, train: trainDocs, dev: devDocs, outDir: out, resume, onEvent: reporter(io) });
+    const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema }));
+    const result = await train({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, outDir: out, resume, onEvent: reporter(io) });
     result.model.dispose();
     const best = result.bestEpoch === null ? 'no epoch ran' : `epoch ${result.bestEpoch}`;
     io.out(`best model (${best}) in ${join(out, BEST_MODEL_DIR)}; log in ${join(out, TRAIN_LOG_FILE)}; ${result.globalStep} steps${result.stoppedEarly ? ' (stopped early)' : ''}`);
