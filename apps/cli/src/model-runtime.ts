@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from '@spanrel/datasets';
-import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type JointModel, type SentenceInput } from '@spanrel/joint';
+import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { describeBackend, initBackend } from '@spanrel/tensor-core';
 import { processIO, requireString, UsageError, type CliIO } from './command.js';
 import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
@@ -47,13 +47,16 @@ export async function loadModelFlag(values: Record<string, unknown>, io: CliIO):
 }
 
 /** `model.predict` in slices, with a progress bar when there are many sentences. */
-export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label = 'predicting'): Document[] {
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label?: string): Document[];
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label: string, options: { withTags: true }): TaggedDocument[];
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label = 'predicting', options: { withTags?: boolean } = {}): Document[] {
+  const predict = (part: readonly SentenceInput[]) => (options.withTags ? model.predict(part, { withTags: true }) : model.predict(part));
   const slice = 64;
-  if (sentences.length <= slice) return model.predict(sentences);
+  if (sentences.length <= slice) return predict(sentences);
   const bar = new ProgressBar({ label, total: sentences.length, unit: 'sentence', stream: progressStream(io) });
   const out: Document[] = [];
   for (let start = 0; start < sentences.length; start += slice) {
-    out.push(...model.predict(sentences.slice(start, start + slice)));
+    out.push(...predict(sentences.slice(start, start + slice)));
     bar.update(out.length);
   }
   bar.finish();

@@ -31,13 +31,14 @@ export { mergeSpec, resolveSpec, type ResolveSpecOptions } from './config/resolv
 export { checkSpec } from './config/check-spec.js';
 
 export { JointModel, type JointModelParts, type RelationMode } from './model/joint-model.js';
+export { type PredictOptions, type TaggedDocument } from './model/predict-with-tags.js';
 export { decoderViews, goldTagsOf, relationSpanReps, sharesViews, type DecoderViews } from './model/decoder-views.js';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model/model-config.js';
 export { buildModel } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';
 export { gatherSpanLabels, packSpanLabels } from './model/span-labels.js';
 
-export { decodeBatch, decodeDocuments, limitKeptSpans, type DecodedSentence, type SentenceInput } from './decoding/decode.js';
+export { decodeBatch, decodeDocuments, decodeDocumentsWithTags, limitKeptSpans, type DecodedSentence, type SentenceInput } from './decoding/decode.js';
 export { assembleDocument, type DecodedRelation, type DecodedSpan } from './decoding/assemble-document.js';
 
 export { loadModel, saveModel, writeModelFiles, MODEL_CONFIG_FILE, MODEL_ENCODER_DIR, MODEL_SCHEMA_FILE, MODEL_WEIGHTS_FILE } from './io/model-folder.js';

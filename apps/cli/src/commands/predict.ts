@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { formatFromPath, formatSpertJson, readDocuments, writeDocuments, type DatasetFormat } from '@spanrel/datasets';
-import { splitSentences, type SentenceInput } from '@spanrel/joint';
+import { formatFromPath, formatSpertJson, readDocuments, writeDocuments, type DatasetFormat, type Document } from '@spanrel/datasets';
+import { splitSentences, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { UsageError, type Command } from '../command.js';
 import { describePrediction } from '../describe-prediction.js';
-import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
+import { BACKEND_USAGE, loadModelFlag, predictWithProgress, resolveModelDir, startBackend } from '../model-runtime.js';
 
 type InputFormat = DatasetFormat | 'text';
 const TEXT_EXTENSIONS = new Set(['.txt', '.text', '.md']);
@@ -18,6 +18,17 @@ function inputFormat(path: string, flag: unknown): InputFormat {
   return TEXT_EXTENSIONS.has(extname(path).toLowerCase()) ? 'text' : formatFromPath(path);
 }
 
+/** A tagged prediction as a document whose SpERT JSON entry carries a `tags` array (after its other keys). */
+function withTagsField(doc: TaggedDocument): Document {
+  const { tags, ...plain } = doc;
+  return { ...plain, extra: { ...plain.extra, spert: { ...plain.extra?.spert, tags } } };
+}
+
+/** The words of a sentence with their predicted tags, `John/B-Peop lives/O ...`. */
+function describeTags(doc: TaggedDocument): string {
+  return `    tags:      ${doc.tokens.map((word, i) => `${word}/${doc.tags[i]}`).join(' ') || '(none)'}`;
+}
+
 /** Raw text as sentences of words, numbered from 0. */
 function textSentences(text: string): SentenceInput[] {
   return splitSentences(text).map((tokens, i) => ({ id: String(i), tokens }));
@@ -26,13 +37,17 @@ function textSentences(text: string): SentenceInput[] {
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'extract entities and relations from raw text or documents with a trained model (SpERT JSON out)',
-  usage: `spanrel predict --model DIR (--text "..." | --input FILE) [--format F] [--out FILE] [--backend NAME]
+  usage: `spanrel predict --model DIR (--text "..." | --input FILE) [--format F] [--out FILE] [--tags] [--backend NAME]
   --model    a model folder, or the --out folder of spanrel train
   --text     raw text: split into sentences and words, then predicted
   --input    a file of raw text (.txt, .text, .md) or of documents (SpERT JSON, DyGIE++ JSONL, CoNLL: their words are used)
   --format   the input's format when its extension does not tell: text, spert, dygie or conll
   --out      write the predictions there (format by extension, SpERT JSON for .json) and print a few;
              without it, the predictions are printed as SpERT JSON
+  --tags     also give each sentence the (extended) BIO tags its words were predicted, e.g.
+             John/B-Peop lives/O in/O Paris/B-Loc: printed under its entities and relations, and as a
+             "tags" array in each document of the SpERT JSON (--out must then be a .json file);
+             only STSN-style models (with a tagger) predict tags
 ${BACKEND_USAGE}`,
   options: {
     model: { type: 'string' },
@@ -40,6 +55,7 @@ ${BACKEND_USAGE}`,
     input: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    tags: { type: 'boolean' },
     backend: { type: 'string' },
   },
   async run(values, io) {
@@ -48,6 +64,10 @@ ${BACKEND_USAGE}`,
     if (hasText === hasInput) throw new UsageError('give exactly one of --text and --input');
     if (hasText && values.format !== undefined) throw new UsageError('--format applies to --input only');
     if (typeof values.model !== 'string') throw new UsageError('missing required option --model');
+    const withTags = values.tags === true;
+    if (withTags && typeof values.out === 'string' && formatFromPath(values.out) !== 'spert') {
+      throw new UsageError(`--tags writes the tags into SpERT JSON: give --out a .json file, not ${values.out}`);
+    }
     let sentences: SentenceInput[];
     if (hasText) {
       sentences = textSentences(values.text as string);
@@ -62,17 +82,22 @@ ${BACKEND_USAGE}`,
     await startBackend(values, io);
     const model = await loadModelFlag(values, io);
     try {
-      const predictions = predictWithProgress(model, sentences, io);
+      if (withTags && !model.tagger) {
+        throw new Error(`${resolveModelDir(values.model)}: --tags: only STSN-style models (with a tagger) predict tags, and this model (${model.spanHead.name}, ${model.relationHead.name}) has no tagger`);
+      }
+      const tagged = withTags ? predictWithProgress(model, sentences, io, 'predicting', { withTags: true }) : null;
+      const predictions = tagged ?? predictWithProgress(model, sentences, io);
+      const written = tagged ? tagged.map(withTagsField) : predictions;
       const entities = predictions.reduce((n, d) => n + d.entities.length, 0);
       const relations = predictions.reduce((n, d) => n + d.relations.length, 0);
       const summary = `${predictions.length} sentence${predictions.length === 1 ? '' : 's'}: ${entities} entities, ${relations} relations`;
       if (typeof values.out === 'string') {
-        writeDocuments(values.out, predictions);
+        writeDocuments(values.out, written);
         io.out(`${summary}; written to ${values.out}`);
-        for (const doc of predictions.slice(0, 5)) io.out(describePrediction(doc));
+        predictions.slice(0, 5).forEach((doc, i) => io.out(tagged ? `${describePrediction(doc)}\n${describeTags(tagged[i])}` : describePrediction(doc)));
       } else {
         io.err(summary);
-        io.out(formatSpertJson(predictions));
+        io.out(formatSpertJson(written));
       }
       return 0;
     } finally {

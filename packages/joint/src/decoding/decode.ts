@@ -20,6 +20,8 @@ export interface SentenceInput {
 export interface DecodedSentence {
   spans: DecodedSpan[];
   relations: DecodedRelation[];
+  /** STSN models: the predicted tag of each word; absent for models without a tagger. */
+  tags?: string[];
 }
 
 /**
@@ -75,6 +77,7 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
     return candidates.map((list, b) => ({
       spans: kept.indices[b].map((s, k) => ({ start: list[s][0], end: list[s][1], type: kept.classes[b][k] - 1, score: kept.scores[b][k] })),
       relations: relations[b].map((r) => ({ head: r.head, tail: r.tail, type: r.type, score: r.score })),
+      ...(views.predictedTags ? { tags: views.predictedTags[b] } : {}),
     }));
   });
 }
@@ -82,14 +85,17 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
 /**
  * Predicts every sentence (see `JointModel.predict`): sentences are sorted by
  * length into batches of `decodeBatchSize` (less padding), decoded, and put
- * back in input order. Sentences without words get no annotations.
+ * back in input order. Sentences without words get no annotations. `tags[i]`
+ * is sentence i's predicted tags (STSN models; `[]` for a sentence without
+ * words) or null (models without a tagger).
  */
-export function decodeDocuments(model: JointModel, sentences: readonly SentenceInput[]): Document[] {
-  const out: Document[] = new Array(sentences.length);
+export function decodeDocumentsWithTags(model: JointModel, sentences: readonly SentenceInput[]): { docs: Document[]; tags: (string[] | null)[] } {
+  const docs: Document[] = new Array(sentences.length);
+  const tags: (string[] | null)[] = new Array(sentences.length).fill(model.tagger ? [] : null);
   const order: number[] = [];
   sentences.forEach((sentence, i) => {
     if (!sentence || !Array.isArray(sentence.tokens)) throw new Error(`predict: sentence ${i} has no "tokens" array`);
-    if (sentence.tokens.length === 0) out[i] = assembleDocument(sentence, [], [], model.schema);
+    if (sentence.tokens.length === 0) docs[i] = assembleDocument(sentence, [], [], model.schema);
     else order.push(i);
   });
   order.sort((a, b) => sentences[a].tokens.length - sentences[b].tokens.length || a - b);
@@ -98,8 +104,14 @@ export function decodeDocuments(model: JointModel, sentences: readonly SentenceI
     const batch = order.slice(start, start + size);
     const decoded = decodeBatch(model, batch.map((i) => sentences[i].tokens));
     batch.forEach((i, b) => {
-      out[i] = assembleDocument(sentences[i], decoded[b].spans, decoded[b].relations, model.schema);
+      docs[i] = assembleDocument(sentences[i], decoded[b].spans, decoded[b].relations, model.schema);
+      tags[i] = decoded[b].tags ?? null;
     });
   }
-  return out;
+  return { docs, tags };
+}
+
+/** The documents of {@link decodeDocumentsWithTags}. */
+export function decodeDocuments(model: JointModel, sentences: readonly SentenceInput[]): Document[] {
+  return decodeDocumentsWithTags(model, sentences).docs;
 }

@@ -20,6 +20,8 @@ export interface DecoderViews {
   relation: EncoderOutput;
   /** STSN's tag loss `L_L` (mean over real tokens), when gold tags were given; else null. */
   tagLoss: tf.Scalar | null;
+  /** STSN at inference: each sentence's predicted tags, one per word (`O`, `B-Org`, `B-Loc/I-Org`); else null. */
+  predictedTags: string[][] | null;
 }
 
 /**
@@ -28,19 +30,21 @@ export interface DecoderViews {
  *
  * @param goldTags per sentence, its extended BIO tags (one per word), in training:
  *   they feed the label embeddings and the tag loss; null at inference (the
- *   tagger's predicted tags feed the label embeddings)
+ *   tagger's predicted tags feed the label embeddings and are returned as `predictedTags`)
  */
 export function decoderViews(model: JointModel, tokens: string[][], training: boolean, goldTags: readonly (readonly string[])[] | null): DecoderViews {
   const enc = model.encoder.encode({ tokens }, training); // hidden [B, T, D]
   const { tokenInteraction, tagger } = model;
-  if (!tokenInteraction || !tagger) return { entity: enc, relation: enc, tagLoss: null };
+  if (!tokenInteraction || !tagger) return { entity: enc, relation: enc, tagLoss: null, predictedTags: null };
   const seqLen = enc.hidden.shape[1]; // T
   const views = tokenInteraction.apply(enc.hidden, enc.mask, training); // label / entity / relation [B, T, d]
   const tagLogits = tagger.logits(views.label); // [B, T, tags]
   const goldIds = goldTags ? tagger.vocabulary.encodeBatch(goldTags, seqLen) : null; // [B, T]
   const tagIds = goldIds ?? tagger.predict(tagLogits, enc.mask); // [B, T]
   const { entity, relation } = tagger.decoderInputs(views, tagIds, enc.mask); // hidden [B, T, d (+ label)]
-  return { entity, relation, tagLoss: goldIds ? tagCrossEntropy(tagLogits, goldIds, enc.mask) : null };
+  // One [B, T] read at inference: the tags are part of what a tagging model predicts.
+  const predictedTags = goldIds ? null : tagIds.arraySync().map((row, b) => tokens[b].map((_, t) => tagger.vocabulary.tag(row[t])));
+  return { entity, relation, tagLoss: goldIds ? tagCrossEntropy(tagLogits, goldIds, enc.mask) : null, predictedTags };
 }
 
 /** True when the span and relation heads read the same states (every system but STSN). */

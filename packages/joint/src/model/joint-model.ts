@@ -6,6 +6,7 @@ import type { EntityClassifier, SpanHead, StsnTagger, StsnTokenInteraction } fro
 import { collectParameters } from '@spanrel/tensor-core';
 import { decodeDocuments, type SentenceInput } from '../decoding/decode.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model-config.js';
+import { predictWithTags, type PredictOptions, type TaggedDocument } from './predict-with-tags.js';
 
 /** The components of a {@link JointModel}: four, plus STSN's token interaction and tagger (both or neither). */
 export interface JointModelParts {
@@ -130,9 +131,16 @@ export class JointModel {
    * spans as entities (sorted by position), relations between them (a symmetric
    * type with its earlier argument first, once). Sentences without words get
    * no annotations.
+   *
+   * With `{ withTags: true }` (STSN models: it throws for a model without a
+   * tagger), each document also carries `tags`, the extended BIO tag the tagger
+   * predicted for each of its words (`O`, `B-Peop`, `B-Loc/I-Org`, ...: those
+   * whose label embeddings the heads read), from the same forward pass.
    */
-  predict(sentences: readonly SentenceInput[]): Document[] {
-    return decodeDocuments(this, sentences);
+  predict(sentences: readonly SentenceInput[], options: PredictOptions & { withTags: true }): TaggedDocument[];
+  predict(sentences: readonly SentenceInput[], options?: PredictOptions): Document[];
+  predict(sentences: readonly SentenceInput[], options: PredictOptions = {}): Document[] | TaggedDocument[] {
+    return options.withTags ? predictWithTags(this, sentences) : decodeDocuments(this, sentences);
   }
 
   /** Frees every variable of the model. */
