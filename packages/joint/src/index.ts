@@ -29,6 +29,7 @@ export { stsnPreset } from './config/stsn-preset.js';
 export { BILSTM_PEAK_LR, bilstmEncoder } from './config/encoder-specs.js';
 export { mergeSpec, resolveSpec, type ResolveSpecOptions } from './config/resolve-spec.js';
 export { checkSpec } from './config/check-spec.js';
+export { VARIANT_NAMES, resolveVariant, variantFolderName, variantSpec, type Variant, type VariantSpecOptions } from './config/variants.js';
 
 export { JointModel, type JointModelParts, type RelationMode } from './model/joint-model.js';
 export { type PredictOptions, type TaggedDocument } from './model/predict-with-tags.js';

@@ -1,10 +1,13 @@
 /**
- * `spanrel compare`: trains several presets on the same data and encoder,
- * scores each on the test set, and prints one table (NER / RE / RE+ micro and
- * macro F1, training and evaluation speed), also written as JSON and Markdown.
+ * `spanrel compare`: trains several presets (or named model variants of them,
+ * such as the papers' ablations `ji2020/-local`, `stsn/layers=2`) on the same
+ * data and encoder, scores each on the test set, and prints one table (NER /
+ * RE / RE+ micro and macro F1, training and evaluation speed), also written as
+ * JSON and Markdown.
  *
  * ```
- * <out>/<preset>/      each preset's training run (see spanrel train)
+ * <out>/<folder>/      each variant's training run (see spanrel train); <folder> is
+ *                      the variant's name without "/" (ji2020/-local -> ji2020__-local)
  * <out>/compare.json   CompareReport
  * <out>/compare.md     the table in Markdown
  * ```
@@ -13,7 +16,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readDocuments, readTypeSchema, type Document, type TypeSchema } from '@spanrel/datasets';
 import { evaluate, type Scores } from '@spanrel/eval';
-import { BEST_MODEL_DIR, mergeSpec, PRESET_NAMES, resolveSpec, train, type JointSpec, type TrainEvent } from '@spanrel/joint';
+import {
+  BEST_MODEL_DIR,
+  mergeSpec,
+  PRESET_NAMES,
+  resolveVariant,
+  train,
+  VARIANT_NAMES,
+  variantFolderName,
+  variantSpec,
+  type JointSpec,
+  type TrainEvent,
+} from '@spanrel/joint';
 import { describeBackend } from '@spanrel/tensor-core';
 import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
@@ -29,8 +43,11 @@ export interface TaskSummary {
   macro: Scores;
 }
 
-/** One preset's line of the comparison. */
+/** One variant's line of the comparison. */
 export interface CompareRow {
+  /** The name given in `--presets`: a preset, or a model variant such as `ji2020/-local`. */
+  variant: string;
+  /** The variant's preset (`spec.preset`). */
   preset: string;
   /** Registry names of the components, `encoder + span head + entity classifier + relation head`. */
   model: string;
@@ -57,34 +74,49 @@ export interface CompareReport {
   rows: CompareRow[];
 }
 
-/** The presets of `--presets` (comma-separated, default all), checked. */
+/** The presets or model variants of `--presets` (comma-separated, default every preset), checked. */
 export function parsePresets(value: unknown): string[] {
   const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [...PRESET_NAMES];
   if (names.length === 0) throw new UsageError('--presets names no preset');
   for (const name of names) {
-    if (!(PRESET_NAMES as readonly string[]).includes(name)) throw new UsageError(`--presets: unknown preset "${name}"; known: ${PRESET_NAMES.join(', ')}`);
+    try {
+      resolveVariant(name);
+    } catch (e) {
+      throw new UsageError(`--presets: ${(e as Error).message}`);
+    }
   }
   if (new Set(names).size !== names.length) throw new UsageError(`--presets names a preset twice: ${names.join(',')}`);
   return names;
 }
 
 /**
- * Splits a compare config into the overrides of each preset: keys named after a
- * preset (`"ji2020": {...}`) apply to that preset only, after every other key,
- * which applies to all of them.
+ * Splits a compare config into the overrides of each preset or variant: keys
+ * named after a preset (`"ji2020": {...}`) apply to that preset and its
+ * variants only, then keys named after a variant (`"ji2020/-local": {...}`) to
+ * that variant only, both after every other key, which applies to all of them.
+ *
+ * @param variantName the variant trained, when it is not the preset itself
  */
-export function presetOverrides(config: Record<string, unknown>, presetName: string, source: string): Record<string, unknown> {
+export function presetOverrides(config: Record<string, unknown>, presetName: string, source: string, variantName: string = presetName): Record<string, unknown> {
   if ('preset' in config) throw new Error(`${source}: a compare config may not set "preset" (the presets come from --presets)`);
-  const shared: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) if (!(PRESET_NAMES as readonly string[]).includes(key)) shared[key] = value;
-  const own = config[presetName];
-  if (own === undefined) return shared;
-  if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new Error(`${source}: "${presetName}" must be an object of overrides for that preset`);
-  return mergeSpec(shared, own) as Record<string, unknown>;
+  let out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) if (!VARIANT_NAMES.includes(key)) out[key] = value;
+  for (const key of new Set([presetName, variantName])) {
+    const own = config[key];
+    if (own === undefined) continue;
+    if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new Error(`${source}: "${key}" must be an object of overrides for that ${key === presetName ? 'preset' : 'variant'}`);
+    out = mergeSpec(out, own) as Record<string, unknown>;
+  }
+  return out;
 }
 
-/** The spec of one preset: the preset, `--encoder`, the config (shared, then its own part), then `--epochs` / `--seed`. */
-function specOf(presetName: string, values: Record<string, unknown>, config: Record<string, unknown>, source: string): JointSpec {
+/**
+ * The spec of one preset or variant: the preset, `--encoder`, the variant's
+ * flags, the config (shared, then the preset's part, then the variant's), then
+ * `--epochs` / `--seed`.
+ */
+function specOf(name: string, values: Record<string, unknown>, config: Record<string, unknown>, source: string): JointSpec {
+  const presetName = resolveVariant(name).preset;
   const shortcuts: Record<string, unknown> = {};
   if (values.epochs !== undefined) shortcuts.training = { epochs: optionalInt(values, 'epochs', 1) };
   if (values.seed !== undefined) {
@@ -92,10 +124,10 @@ function specOf(presetName: string, values: Record<string, unknown>, config: Rec
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got "${String(values.seed)}"`);
     shortcuts.seed = seed;
   }
-  return resolveSpec(presetName, {
+  return variantSpec(name, {
     encoder: typeof values.encoder === 'string' ? values.encoder : undefined,
-    overrides: mergeSpec(presetOverrides(config, presetName, source), shortcuts) as Record<string, unknown>,
-    source: `${source} (preset ${presetName})`,
+    overrides: mergeSpec(presetOverrides(config, presetName, source, name), shortcuts) as Record<string, unknown>,
+    source: `${source} (${name === presetName ? 'preset' : 'variant'} ${name})`,
   });
 }
 
@@ -104,8 +136,9 @@ const summary = (scores: { micro: Scores; macro: Scores }): TaskSummary => ({
   macro: { precision: scores.macro.precision, recall: scores.macro.recall, f1: scores.macro.f1 },
 });
 
-/** Trains one preset in `<out>/<preset>` and scores its best model on the test documents. */
+/** Trains one preset or variant in `outDir` and scores its best model on the test documents. */
 async function runPreset(
+  variant: string,
   spec: JointSpec,
   data: { schema: TypeSchema; train: readonly Document[]; dev: readonly Document[]; test: readonly Document[] },
   outDir: string,
@@ -124,12 +157,13 @@ async function runPreset(
   const { model } = result;
   try {
     const started = performance.now();
-    const predictions = predictWithProgress(model, data.test, io, `${spec.preset}: predicting`);
+    const predictions = predictWithProgress(model, data.test, io, `${variant}: predicting`);
     const evalSeconds = (performance.now() - started) / 1000;
     const scores = evaluate(data.test, predictions, data.schema);
     const trainSeconds = result.history.reduce((sum, r) => sum + r.trainSeconds, 0);
     const epochs = result.history.length;
     return {
+      variant,
       preset: spec.preset,
       model: [spec.encoder.name, spec.spanHead.name, spec.entityClassifier.name, spec.relationHead.name].join(' + '),
       ner: summary(scores.ner),
@@ -148,13 +182,13 @@ async function runPreset(
   }
 }
 
-const HEADERS = ['preset', 'NER micro', 'NER macro', 'RE micro', 'RE macro', 'RE+ micro', 'RE+ macro', 'train sent/s', 'eval sent/s'];
+const HEADERS = ['variant', 'NER micro', 'NER macro', 'RE micro', 'RE macro', 'RE+ micro', 'RE+ macro', 'train sent/s', 'eval sent/s'];
 
 /** The cells of one row: F1 scores (percent, 2 decimals) and speeds (1 decimal). */
 function cells(row: CompareRow): string[] {
   const f1 = (s: Scores) => s.f1.toFixed(2);
   return [
-    row.preset,
+    row.variant,
     f1(row.ner.micro),
     f1(row.ner.macro),
     f1(row.re.micro),
@@ -192,19 +226,34 @@ export function formatCompareMarkdown(report: CompareReport): string {
   ].join('\n');
 }
 
+/** `names` joined by ", " in lines of at most 96 characters, each starting with `indent`. */
+function wrapNames(names: readonly string[], indent: string): string {
+  const lines: string[] = [];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + name.length + 2 <= 96) lines[last] += `, ${name}`;
+    else lines.push(`${indent}${name}`);
+  }
+  return lines.join(',\n');
+}
+
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'train several presets on the same data and encoder and compare their test scores and speed in one table',
+  summary: 'train several presets (or ablation variants) on the same data and encoder and compare their test scores and speed in one table',
   usage: `spanrel compare --presets spert,dixit,ji2020,twophase,stsn --train T.json --dev D.json --test E.json --types TY.json [--out DIR] [--encoder ...] [--config FILE]
-  --presets   comma-separated presets (default: all, ${PRESET_NAMES.join(',')})
+  --presets   comma-separated presets (default: all, ${PRESET_NAMES.join(',')}) or model variants,
+              the papers' ablations and attention variants:
+${wrapNames(VARIANT_NAMES.filter((n) => !(PRESET_NAMES as readonly string[]).includes(n)), '                ')}
   --train     training documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension)
   --dev       dev documents: each preset keeps its best model on them
   --test      test documents, scored by every preset's best model
   --types     the types file
-  --out       output folder (default runs/compare): <preset>/ (each training run), ${COMPARE_JSON_FILE}, ${COMPARE_MARKDOWN_FILE}
+  --out       output folder (default runs/compare): <preset>/ (each training run; a variant's folder
+              has "__" for "/", e.g. ji2020__-local/), ${COMPARE_JSON_FILE}, ${COMPARE_MARKDOWN_FILE}
   --encoder   bilstm (default) or bert:<model folder or Hugging Face id>, the same for every preset
   --config    a JSON file of overrides for every preset; a key named after a preset holds overrides
-              for that preset only, e.g. {"training": {"epochs": 5}, "ji2020": {"training": {"batchSize": 4}}}
+              for that preset only, e.g. {"training": {"epochs": 5}, "ji2020": {"training": {"batchSize": 4}}},
+              and one named after a variant ("ji2020/-local": {...}) for that variant only
   --epochs N  shortcut for {"training": {"epochs": N}} (every preset)
   --seed N    shortcut for {"seed": N}
   --resume    continue interrupted runs in --out (finished ones are reused without training)
@@ -235,7 +284,7 @@ ${BACKEND_USAGE}`,
     const configPath = typeof values.config === 'string' ? values.config : undefined;
     const config = readConfigFile(configPath);
     // Every spec is resolved (and checked) before any training starts.
-    const specs = presets.map((name) => specOf(name, values, config, configPath ?? '--presets'));
+    const specs = presets.map((name) => ({ name, spec: specOf(name, values, config, configPath ?? '--presets') }));
     const schema = readTypeSchema(paths.types);
     const data = {
       schema,
@@ -247,9 +296,9 @@ ${BACKEND_USAGE}`,
     await startBackend(values, io);
     await mkdir(out, { recursive: true });
     const rows: CompareRow[] = [];
-    for (const [i, spec] of specs.entries()) {
-      io.err(`[${i + 1}/${specs.length}] ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
-      rows.push(await runPreset(spec, data, join(out, spec.preset), values.resume === true, io));
+    for (const [i, { name, spec }] of specs.entries()) {
+      io.err(`[${i + 1}/${specs.length}] ${name}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
+      rows.push(await runPreset(name, spec, data, join(out, variantFolderName(name)), values.resume === true, io));
     }
     const report: CompareReport = {
       encoder: typeof values.encoder === 'string' ? values.encoder : 'bilstm',
