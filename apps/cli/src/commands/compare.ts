@@ -256,6 +256,8 @@ ${wrapNames(VARIANT_NAMES.filter((n) => !(PRESET_NAMES as readonly string[]).inc
               and one named after a variant ("ji2020/-local": {...}) for that variant only
   --epochs N  shortcut for {"training": {"epochs": N}} (every preset)
   --seed N    shortcut for {"seed": N}
+  --max-train N, --max-dev N, --max-test N
+              use only the first N documents of that split (a quick comparison; the report says so)
   --resume    continue interrupted runs in --out (finished ones are reused without training)
 ${BACKEND_USAGE}`,
   options: {
@@ -269,6 +271,9 @@ ${BACKEND_USAGE}`,
     config: { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
+    'max-train': { type: 'string' },
+    'max-dev': { type: 'string' },
+    'max-test': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
   },
@@ -286,11 +291,13 @@ ${BACKEND_USAGE}`,
     // Every spec is resolved (and checked) before any training starts.
     const specs = presets.map((name) => ({ name, spec: specOf(name, values, config, configPath ?? '--presets') }));
     const schema = readTypeSchema(paths.types);
+    // --max-*: the first N documents of a split (Infinity = all of them).
+    const first = (docs: Document[], flag: string) => docs.slice(0, optionalInt(values, flag, Number.POSITIVE_INFINITY));
     const data = {
       schema,
-      train: readDocuments(paths.train, { schema }),
-      dev: readDocuments(paths.dev, { schema }),
-      test: readDocuments(paths.test, { schema }),
+      train: first(readDocuments(paths.train, { schema }), 'max-train'),
+      dev: first(readDocuments(paths.dev, { schema }), 'max-dev'),
+      test: first(readDocuments(paths.test, { schema }), 'max-test'),
     };
     io.err(`data: ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test sentences`);
     await startBackend(values, io);
