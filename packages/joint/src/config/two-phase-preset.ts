@@ -19,12 +19,16 @@ import { spertStyleBookkeeping, warmupAdamW } from './training-defaults.js';
  * - SpERT's sampling (100 negative entities and 100 negative relations per
  *   sentence, spans up to 10 words);
  * - loss: the two binary cross-entropies plus the two cross-entropies (Eq. 16),
- *   each averaged over its instances;
+ *   each averaged over its instances, except entity phase one, whose sum is
+ *   divided by the number of gold entities (`twoPhaseLoss`: else it weighs ~25x
+ *   less per gold span than phase two and nothing passes phase one with the BiLSTM);
  * - BertAdam (AdamW without bias correction), 120 epochs, weight decay 1e-2,
  *   lr 5e-5 with BERT, 1e-3 with the BiLSTM encoder (this preset's default).
  *
  * Not in the paper: batch size 2, dropout 0.1, warmup 10 % then linear decay,
- * gradient clipping 1.0 (SpERT's, whose sampling it follows; BertAdam clips at 1.0).
+ * gradient clipping 1.0 (SpERT's, whose sampling it follows; BertAdam clips at 1.0),
+ * and a linear map per input before each phase-one gated fusion (the heads'
+ * `projectInputs`, default true): without it Eq. 5 is symmetric in e1 and e2.
  *
  * Table 7 ablations are config fields of the components: `twoPhase` (entity
  * classifier and relation head), `biFeatures`, `multiFeatures` (relation head),

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { enumerateSpans, type Document } from '@spanrel/datasets';
-import type { PairBatch } from '@spanrel/relation-heads';
+import type { PairBatch, TwoPhaseRelationHead } from '@spanrel/relation-heads';
 import { spansToTensor, type TwoPhaseEntityClassifier } from '@spanrel/span-heads';
 import { initBackend } from '@spanrel/tensor-core';
 import { buildModel } from '../model/build-model.js';
@@ -32,6 +32,43 @@ function pairOf(a: { span: [number, number] }, b: { span: [number, number] }, cl
   };
 }
 
+type KeptSpan = { span: [number, number]; reps: tf.Tensor3D; cls: number };
+
+/** The encoder output of one sentence and its kept spans, classified one span at a time (inside the caller's tidy). */
+function naiveKeptSpans(model: JointModel, tokens: string[]): { enc: ReturnType<JointModel['encoder']['encode']>; kept: KeptSpan[] } {
+  const enc = model.encoder.encode({ tokens: [tokens] }, false);
+  const kept: KeptSpan[] = [];
+  for (let s = 0; s < tokens.length; s++) {
+    for (let e = s + 1; e <= Math.min(tokens.length, s + model.decoding.maxSpanWidth); e++) {
+      const reps = model.spanHead.embed(enc, tf.tensor3d([[[s, e]]], [1, 1, 2], 'int32'), tf.tensor2d([[1]]), false);
+      const cls = argmax(Array.from(model.entityClassifier.classify(reps, false).dataSync()));
+      if (cls !== 0) kept.push({ span: [s, e], reps, cls });
+    }
+  }
+  return { enc, kept };
+}
+
+/** Phase one's relation margins z1 - z0 over every ordered pair of kept spans of the sentences, ascending. */
+function relationMargins(model: JointModel, sentences: string[][]): number[] {
+  const head = model.relationHead as TwoPhaseRelationHead;
+  return tf.tidy(() =>
+    sentences
+      .flatMap((tokens) => {
+        const { enc, kept } = naiveKeptSpans(model, tokens);
+        return kept.flatMap((a) =>
+          kept
+            .filter((b) => b !== a)
+            .map((b) => {
+              const reps = tf.concat([model.spanHead.relationFeatures(a.reps), model.spanHead.relationFeatures(b.reps)], 1) as tf.Tensor3D;
+              const [z0, z1] = Array.from(head.scorePhases(enc, reps, pairOf(a, b, [a.cls, b.cls], tokens.length), false).binary.dataSync());
+              return z1 - z0;
+            }),
+        );
+      })
+      .sort((x, y) => x - y),
+  );
+}
+
 /**
  * Entities and relations of one sentence, one span and one pair at a time: the
  * relation of (a, b) is scored with a's and b's predicted classes. Also returns
@@ -44,18 +81,9 @@ function naiveDecode(model: JointModel, tokens: string[]): { entities: Set<strin
   const otherRelations = new Set<string>();
   const numTypes = TINY_SCHEMA.entities.length;
   tf.tidy(() => {
-    const enc = model.encoder.encode({ tokens: [tokens] }, false);
+    const { enc, kept } = naiveKeptSpans(model, tokens);
     const T = tokens.length;
-    const kept: { span: [number, number]; reps: tf.Tensor3D; cls: number }[] = [];
-    for (let s = 0; s < T; s++) {
-      for (let e = s + 1; e <= Math.min(T, s + model.decoding.maxSpanWidth); e++) {
-        const reps = model.spanHead.embed(enc, tf.tensor3d([[[s, e]]], [1, 1, 2], 'int32'), tf.tensor2d([[1]]), false);
-        const cls = argmax(Array.from(model.entityClassifier.classify(reps, false).dataSync()));
-        if (cls === 0) continue;
-        kept.push({ span: [s, e], reps, cls });
-        entities.add(`${TINY_SCHEMA.entities[cls - 1].name}|${s}:${e}`);
-      }
-    }
+    for (const { span: [s, e], cls } of kept) entities.add(`${TINY_SCHEMA.entities[cls - 1].name}|${s}:${e}`);
     for (const a of kept) {
       for (const b of kept) {
         if (a === b) continue;
@@ -90,7 +118,11 @@ it('twophase: decoding scores pairs with the predicted entity types of the kept 
   // Varied decisions: random classifier weights; phase one keeps a minority of the spans.
   let seed = 21;
   for (const module of [model.entityClassifier, model.relationHead]) {
-    for (const v of module.parameters().values()) v.assign(tf.randomNormal(v.shape, 0, 0.8, 'float32', seed++));
+    for (const [name, v] of module.parameters()) {
+      // A large random bias of the fusion's input projections would be shared by every pair and swamp what tells them apart.
+      if (/projections\..*bias/.test(name)) continue;
+      v.assign(tf.randomNormal(v.shape, 0, 0.8, 'float32', seed++));
+    }
   }
   const entityParams = model.entityClassifier.parameters();
   // Phase one keeps about a quarter of the candidate spans: the not-entity bias at the 75th percentile of the margins z1 - z0.
@@ -110,6 +142,11 @@ it('twophase: decoding scores pairs with the predicted entity types of the kept 
     const v = model.relationHead.parameters().get(name)!;
     v.assign(tf.randomNormal(v.shape, 0, 4, 'float32', seed++));
   }
+  // Phase one keeps about half of the pairs of kept spans: its not-relation bias at the median margin.
+  const relationBias = model.relationHead.parameters().get('binary.bias')!;
+  const pairMargins = relationMargins(model, docs.map((d) => [...d.tokens]));
+  const [r0, r1] = Array.from(relationBias.dataSync());
+  relationBias.assign(tf.tensor1d([r0 + pairMargins[Math.floor(0.5 * pairMargins.length)], r1]));
   const predicted = model.predict(docs);
   let entities = 0;
   let relations = 0;

@@ -28,8 +28,8 @@ const logSoftmax = (v: number[], k: number) => {
   return v[k] - m - Math.log(v.reduce((acc, x) => acc + Math.exp(x - m), 0));
 };
 const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
-/** Binary cross-entropy of two sigmoid logits (not, is) against "is" = `positive`, averaged over the two. */
-const binaryLoss = (z: number[], positive: boolean) => (softplus(z[0]) - (positive ? 0 : z[0]) + softplus(z[1]) - (positive ? z[1] : 0)) / 2;
+/** Binary cross-entropy of two sigmoid logits (not, is) against "is" = `positive`, summed over the two. */
+const binaryLoss = (z: number[], positive: boolean) => softplus(z[0]) - (positive ? 0 : z[0]) + softplus(z[1]) - (positive ? z[1] : 0);
 
 /** The components' own outputs on a sampled batch (training mode, no dropout), read back to JS. */
 function forward(model: JointModel, batch: SampledBatch) {
@@ -91,14 +91,19 @@ describe('ji2020 training', () => {
 });
 
 describe('twophase training', () => {
-  it('adds the four phase losses, with the gold entity types on the relation pairs (a naive loss from the phase logits)', async () => {
+  it('adds the four phase losses (entity phase one per gold entity), with the gold entity types on the relation pairs (a naive loss from the phase logits)', async () => {
     const spec = tinySpec('twophase', {}, { dropout: false });
     const docs = tinyCorpus(4);
     const model = await buildModel(spec, TINY_SCHEMA, docs);
     const batch = trainingBatch(spec, TINY_SCHEMA, docs, 0, 0);
     if (batch.kind !== 'sampled') throw new Error('a sampled batch was expected');
     const { entityBinary, entityTypes, relationBinary, relationTypes } = forward(model, batch);
-    const entityPhaseOne = mean(batch.entityLabels.flatMap((labels, b) => labels.map((label, s) => binaryLoss(entityBinary[b][s], label > 0))));
+    // Entity phase one: summed over the samples, divided by the number of gold entities (not of samples).
+    const entityTerms = batch.entityLabels.flatMap((labels, b) => labels.map((label, s) => binaryLoss(entityBinary[b][s], label > 0)));
+    const goldEntities = batch.entityLabels.flat().filter((label) => label > 0).length;
+    expect(goldEntities).toBeGreaterThan(0);
+    expect(goldEntities).toBeLessThan(entityTerms.length);
+    const entityPhaseOne = entityTerms.reduce((a, v) => a + v, 0) / goldEntities;
     const entityPhaseTwo = mean(batch.entityLabels.flatMap((labels, b) => labels.flatMap((label, s) => (label > 0 ? [-logSoftmax(entityTypes[b][s], label - 1)] : []))));
     const relationPhaseOne = mean(batch.relationTypes.flatMap((perPair, b) => perPair.map((types, p) => binaryLoss(relationBinary[b][p], types.length > 0))));
     const relationPhaseTwo = mean(batch.relationTypes.flatMap((perPair, b) => perPair.flatMap((types, p) => (types.length > 0 ? [-logSoftmax(relationTypes[b][p], types[0])] : []))));

@@ -110,7 +110,7 @@ describe('TwoPhaseRelationHead ("two-phase-relation-head.v1")', () => {
     const head = registry.build<TwoPhaseRelationHead>('two-phase-relation-head.v1', { spanDim, contextDim, numTypes: 3, numEntityTypes: 4 });
     expect(head.config()).toEqual({
       spanDim, contextDim, numTypes: 3, maxPairs: 1000, seed: 0,
-      numEntityTypes: 4, twoPhase: true, gated: true, biFeatures: true, multiFeatures: true, maxDistance: 10, featureDim: spanDim, threshold: 0.5, dropout: 0.1, initStd: 0.02,
+      numEntityTypes: 4, twoPhase: true, gated: true, projectInputs: true, biFeatures: true, multiFeatures: true, maxDistance: 10, featureDim: spanDim, threshold: 0.5, dropout: 0.1, initStd: 0.02,
     });
     expect([head.inputDim, head.outputDim]).toEqual([spanDim, 4]);
     expect(head.parameters().get('distance.weight')!.shape).toEqual([11, spanDim]);
@@ -129,6 +129,7 @@ describe('TwoPhaseRelationHead ("two-phase-relation-head.v1")', () => {
       expect(names.some((n) => n.startsWith('featureFusion.'))).toBe(flags.multiFeatures && flags.gated);
       expect(names.some((n) => n.endsWith('gate.kernel'))).toBe(flags.gated);
       expect(names.includes('relationFusion.projections.2.kernel')).toBe(flags.gated); // the context, D = 4 -> Ds = 3
+      expect(names.includes('relationFusion.projections.0.kernel')).toBe(flags.gated); // e1's own map (projectInputs)
       expect(names.filter((n) => /^(binary|types|single)\./.test(n)).map((n) => n.split('.')[0])).toEqual(flags.twoPhase ? ['binary', 'binary', 'types', 'types'] : ['single', 'single']);
       // The documented output shapes.
       const fused = flags.gated ? spanDim : 2 * spanDim + contextDim + (flags.twoPhase && flags.biFeatures ? spanDim : 0);
@@ -156,6 +157,30 @@ describe('TwoPhaseRelationHead ("two-phase-relation-head.v1")', () => {
     expect(head.parameters().get('typeDistance.weight')!.shape).toEqual([16 * 11, 2]);
     expectMatchesNaive(head);
     head.dispose();
+  });
+
+  it('phase one tells <e1, e2> from <e2, e1> with projectInputs, and cannot without (the paper\'s shared gate is symmetric)', () => {
+    const pairList = pairs.pairs.arraySync(); // [B, P, 2]
+    const real = pairs.pairMask.arraySync();
+    /** Largest |binary(i, j) - binary(j, i)| over the real pairs. */
+    const asymmetry = (head: TwoPhaseRelationHead): number => {
+      const binary = tf.tidy(() => head.scorePhases(fake.enc, reps, pairs, false).binary.arraySync());
+      let worst = 0;
+      pairList.forEach((list, b) =>
+        list.forEach(([i, j], p) => {
+          if (!real[b][p]) return;
+          const q = list.findIndex(([k, l], r) => real[b][r] && k === j && l === i);
+          expect(q).toBeGreaterThanOrEqual(0);
+          worst = Math.max(worst, maxAbsDiff(binary[b][p], binary[b][q]));
+        }),
+      );
+      return worst;
+    };
+    const raw = new TwoPhaseRelationHead({ ...base, projectInputs: false });
+    const projected = new TwoPhaseRelationHead(base);
+    expect(asymmetry(raw)).toBeLessThan(1e-6);
+    expect(asymmetry(projected)).toBeGreaterThan(1e-2);
+    [raw, projected].forEach((m) => m.dispose());
   });
 
   it('uses the given entity types: other spanLabels change phase two but not phase one', () => {

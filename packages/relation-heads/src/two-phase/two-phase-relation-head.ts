@@ -18,6 +18,13 @@ export interface TwoPhaseRelationHeadConfig extends RelationHeadBaseConfig {
   twoPhase?: boolean;
   /** true: gated fusion (Eq. 5); false: concatenation (Table 7 `w/o gated`). Default true. */
   gated?: boolean;
+  /**
+   * true: in the phase-one fusion `R_rb`, each input (e1, e2, context, distance)
+   * gets its own linear map to `spanDim` before the gates (`GatedFusion`
+   * `projectAll`), which keeps the pair's order (see the class comment); false:
+   * the paper's raw inputs. Default true. Unused with `gated: false`.
+   */
+  projectInputs?: boolean;
   /** Distance embedding `D_rb` in phase one (binary global features). Only used with `twoPhase`. Default true; false = Table 7 `w/o Bi-Features`. */
   biFeatures?: boolean;
   /** Type x type x distance embedding `C_r` before the type classifier (multi-class global features). Default true; false = Table 7 `w/o Multi-Features`. */
@@ -42,7 +49,7 @@ export interface RelationPhaseLogits {
   types: tf.Tensor3D;
 }
 
-const OWN_FIELDS = ['numEntityTypes', 'twoPhase', 'gated', 'biFeatures', 'multiFeatures', 'maxDistance', 'featureDim', 'threshold', 'dropout', 'initStd'] as const;
+const OWN_FIELDS = ['numEntityTypes', 'twoPhase', 'gated', 'projectInputs', 'biFeatures', 'multiFeatures', 'maxDistance', 'featureDim', 'threshold', 'dropout', 'initStd'] as const;
 
 const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
 
@@ -75,7 +82,17 @@ const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
  * spanDim`, the features when `featureDim !== spanDim`) is projected to it
  * inside the fusion.
  *
+ * `projectInputs` (default true, not in the paper): Eq. 5's gated sum with one
+ * gate vector `W1` shared by all inputs is symmetric in e1 and e2 — swapping
+ * them gives the same `R_rb`, so phase one scores `<e1, e2>` and `<e2, e1>`
+ * alike, and SpERT's sampling labels the reverse of a gold relation as a
+ * negative: phase one gets contradicting targets and stays below 0.5 for both
+ * (phase two only sees the order through the type x type row). Mapping each
+ * input by its own linear layer first (`Σ α_o P_o E_o`) gives e1 and e2
+ * distinct roles; Eq. 5 is unchanged on the mapped inputs.
+ *
  * Parameters (by flag): `distance.weight` `[maxDistance + 1, featureDim]`,
+ * `relationFusion.projections.<o>.*` (one per input with `projectInputs`),
  * `typeDistance.weight` `[(numEntityTypes + 1)² (maxDistance + 1), featureDim]`,
  * `relationFusion.*`, `featureFusion.*`, `binary.*` + `types.*` or `single.*`.
  * Registered as `"two-phase-relation-head.v1"`.
@@ -111,6 +128,7 @@ export class TwoPhaseRelationHead extends BaseRelationHead {
       numEntityTypes: checkPositiveInt(kind, 'numEntityTypes', config.numEntityTypes),
       twoPhase: checkBoolean(kind, 'twoPhase', config.twoPhase ?? true),
       gated: checkBoolean(kind, 'gated', config.gated ?? true),
+      projectInputs: checkBoolean(kind, 'projectInputs', config.projectInputs ?? true),
       biFeatures: checkBoolean(kind, 'biFeatures', config.biFeatures ?? true),
       multiFeatures: checkBoolean(kind, 'multiFeatures', config.multiFeatures ?? true),
       maxDistance: checkNonNegativeInt(kind, 'maxDistance', config.maxDistance ?? 10),
@@ -128,10 +146,10 @@ export class TwoPhaseRelationHead extends BaseRelationHead {
     const useDistance = o.twoPhase && o.biFeatures;
     this.distanceTable = useDistance ? this.addChild('distance', table(numDistances, seeds.distance)) : null;
     this.typeDistanceTable = o.multiFeatures ? this.addChild('typeDistance', table((o.numEntityTypes + 1) ** 2 * numDistances, seeds.typeDistance)) : null;
-    const fusion = (inputDims: number[], s: number) => new GatedFusion({ inputDims, dim: inputDims[0], gated: o.gated, initStd: o.initStd, seed: s });
+    const fusion = (inputDims: number[], s: number, projectAll = false) => new GatedFusion({ inputDims, dim: inputDims[0], gated: o.gated, projectAll, initStd: o.initStd, seed: s });
     // Paper order E1..E4 = E'_e1, E'_e2, R_C, D_rb (Eq. 5 with δ = 4).
     const relationInputs = [this.inputDim, this.inputDim, this.contextDim, ...(useDistance ? [o.featureDim] : [])];
-    this.relationFusion = this.addChild('relationFusion', fusion(relationInputs, seeds.relationFusion));
+    this.relationFusion = this.addChild('relationFusion', fusion(relationInputs, seeds.relationFusion, o.projectInputs));
     this.featureFusion = o.multiFeatures ? this.addChild('featureFusion', fusion([this.relationFusion.outputDim, o.featureDim], seeds.featureFusion)) : null;
     const typedDim = this.featureFusion?.outputDim ?? this.relationFusion.outputDim;
     const linear = (inputDim: number, outputDim: number, s: number) => new Dense({ inputDim, outputDim, kernelInit: 'normal', initStd: o.initStd, seed: s });

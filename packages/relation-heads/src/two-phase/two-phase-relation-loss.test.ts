@@ -32,7 +32,7 @@ describe('relationPhaseOneLoss / relationPhaseTwoLoss', () => {
       row.forEach((label, p) => {
         if (!maskValues[b][p]) return;
         const y = label > 0 ? [0, 1] : [1, 0];
-        sum += y.reduce((acc, yc, c) => acc - (yc * Math.log(naiveSigmoid(z[b][p][c])) + (1 - yc) * Math.log(1 - naiveSigmoid(z[b][p][c]))), 0) / 2;
+        sum += y.reduce((acc, yc, c) => acc - (yc * Math.log(naiveSigmoid(z[b][p][c])) + (1 - yc) * Math.log(1 - naiveSigmoid(z[b][p][c]))), 0);
         count++;
       }),
     );

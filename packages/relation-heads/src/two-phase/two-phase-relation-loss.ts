@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossReduction } from '@spanrel/tensor-core';
-import { relationBinaryCrossEntropy, relationCrossEntropy } from '../relation-loss.js';
+import { relationCrossEntropy } from '../relation-loss.js';
 
 const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
 
@@ -25,9 +25,11 @@ function checkLabels(op: string, logits: tf.Tensor3D, labels: tf.Tensor2D, pairM
 /**
  * Phase-one relation loss (section 3.2.3, Eq. 11): binary cross-entropy of the
  * two sigmoid logits (not-relation, relation) against the one-hot gold class,
- * every relation type counting as "relation" (label >= 1); averaged over the two
- * classes, then over the real pairs (`'mean'`) or summed (`'sum'`). It is
- * `relationBinaryCrossEntropy` with one-hot targets. No real pair gives 0.
+ * every relation type counting as "relation" (label >= 1); summed over the two
+ * classes (the one-hot vector's BCE, as Eq. 15 sums its one-hot CE), then
+ * averaged over the real pairs (`'mean'`, `1 / N_t`) or summed (`'sum'`). No
+ * real pair gives 0. (The joint two-phase loss takes the sum and divides it by
+ * the number of gold relations: see `twoPhaseLoss` in `@spanrel/joint`.)
  *
  * @param binaryLogits `[B, P, 2]` from `TwoPhaseRelationHead.scorePhases`
  * @param labels int32 `[B, P]` gold class (0 = no relation, k >= 1 = relation type k - 1)
@@ -39,8 +41,12 @@ export function relationPhaseOneLoss(binaryLogits: tf.Tensor3D, labels: tf.Tenso
   if (binaryLogits.rank !== 3 || binaryLogits.shape[2] !== 2) throw new Error(`${op}: binaryLogits must be [B, P, 2], got ${shapeOf(binaryLogits)}`);
   checkLabels(op, binaryLogits, labels, pairMask, null);
   return tf.tidy(() => {
-    const targets = tf.oneHot(tf.cast(tf.greater(labels, 0), 'int32'), 2, 1, 0, 'float32') as tf.Tensor3D; // [B, P, 2] (not, is)
-    return relationBinaryCrossEntropy(binaryLogits, targets, pairMask, reduction); // []
+    const keep = tf.cast(tf.notEqual(pairMask, tf.scalar(0, pairMask.dtype)), 'float32'); // [B, P] 0/1
+    const targets = tf.oneHot(tf.cast(tf.greater(labels, 0), 'int32'), 2, 1, 0, 'float32'); // [B, P, 2] (not, is)
+    const bce = tf.sub(tf.softplus(binaryLogits), tf.mul(binaryLogits, targets)); // [B, P, 2] -y log σ(x) - (1 - y) log(1 - σ(x))
+    const total = tf.sum(tf.mul(tf.sum(bce, -1), keep)); // [] summed over the two classes and the real pairs
+    if (reduction === 'sum') return total as tf.Scalar;
+    return tf.div(total, tf.maximum(tf.sum(keep), 1)) as tf.Scalar; // [] no pair -> 0
   });
 }
 

@@ -24,7 +24,7 @@ describe('entityPhaseOneLoss / entityPhaseTwoLoss', () => {
   ];
   const spanMask = tf.tensor2d(maskValues);
 
-  /** Eq. 11 in plain JS: per span, the mean over (not, entity) of -[y log σ(x) + (1 - y) log(1 - σ(x))]. */
+  /** Eq. 11 in plain JS: per span, the sum over (not, entity) of -[y log σ(x) + (1 - y) log(1 - σ(x))]. */
   function naivePhaseOne(): { sum: number; count: number } {
     const z = binary.arraySync();
     let sum = 0;
@@ -33,7 +33,7 @@ describe('entityPhaseOneLoss / entityPhaseTwoLoss', () => {
       row.forEach((label, s) => {
         if (!maskValues[b][s]) return;
         const y = label > 0 ? [0, 1] : [1, 0];
-        sum += y.reduce((acc, yc, c) => acc - (yc * Math.log(sigmoid(z[b][s][c])) + (1 - yc) * Math.log(1 - sigmoid(z[b][s][c]))), 0) / 2;
+        sum += y.reduce((acc, yc, c) => acc - (yc * Math.log(sigmoid(z[b][s][c])) + (1 - yc) * Math.log(1 - sigmoid(z[b][s][c]))), 0);
         count++;
       }),
     );

@@ -17,8 +17,10 @@ function checkLabels(op: string, labels: tf.Tensor2D, spanMask: tf.Tensor2D, bat
  * Phase-one entity loss (section 3.2.3, Eq. 11): binary cross-entropy of the two
  * sigmoid logits (not-entity, entity) against the one-hot gold class, where every
  * entity type counts as "entity" (label >= 1) and `none` (0) as "not entity";
- * averaged over the two classes, then over the real spans (`'mean'`, `1 / N_t`)
- * or summed over them (`'sum'`). No real span gives 0.
+ * summed over the two classes, then averaged over the real spans (`'mean'`,
+ * `1 / N_t`) or summed over them (`'sum'`). No real span gives 0. (The joint
+ * two-phase loss takes the sum and divides it by the number of gold entities:
+ * see `twoPhaseLoss` in `@spanrel/joint`.)
  *
  * @param binaryLogits `[B, S, 2]` from `TwoPhaseEntityClassifier.classifyPhases`
  * @param labels int32 `[B, S]` gold entity class (0 = none, k >= 1 = type k - 1); must be >= 0 on real spans
@@ -38,7 +40,7 @@ export function entityPhaseOneLoss(binaryLogits: tf.Tensor3D, labels: tf.Tensor2
     const isEntity = tf.cast(tf.greater(labels, 0), 'int32'); // [B, S] 0/1
     const targets = tf.oneHot(isEntity, 2, 1, 0, 'float32'); // [B, S, 2] (not-entity, entity)
     const bce = tf.sub(tf.softplus(binaryLogits), tf.mul(binaryLogits, targets)); // [B, S, 2] -y log σ(x) - (1 - y) log(1 - σ(x))
-    const perSpan = tf.div(tf.sum(bce, -1), 2); // [B, S] mean over the two classes
+    const perSpan = tf.sum(bce, -1); // [B, S] summed over the two classes (the one-hot vector's BCE, as Eq. 15 sums its one-hot CE)
     const total = tf.sum(tf.mul(perSpan, keep)); // [] over real spans (+0 when none)
     if (reduction === 'sum') return total as tf.Scalar;
     return tf.div(total, tf.maximum(tf.sum(keep), 1)) as tf.Scalar; // [] no span -> 0

@@ -38,6 +38,8 @@ export const TWO_PHASE_HYPERPARAMETERS = {
   /**
    * Eq. 16: the sum of the two phase-one binary cross-entropies (Eq. 11, mean over
    * instances) and the two phase-two cross-entropies (Eq. 15, mean over instances).
+   * The joint two-phase loss divides entity phase one by the gold entities
+   * instead (see `twoPhaseLoss` in `@spanrel/joint`).
    */
   loss: { combine: 'sum', reduction: 'mean' },
 } as const;

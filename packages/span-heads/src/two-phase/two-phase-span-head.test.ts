@@ -50,10 +50,11 @@ describe('TwoPhaseSpanHead ("two-phase-span-head.v1")', () => {
     head.dispose();
   });
 
-  it('defaults to the paper: width embedding in R^d, [CLS], gated; E\'_S is both the entity and the relation representation', () => {
-    expect(head.config()).toEqual({ inputDim: dim, widthDim: dim, numWidths: 4, widthDropout: 0, useCls: true, initStd: 0.02, seed: 3, gated: true });
+  it('defaults to the paper (width embedding in R^d, [CLS], gated) with a projection per part; E\'_S is both the entity and the relation representation', () => {
+    expect(head.config()).toEqual({ inputDim: dim, widthDim: dim, numWidths: 4, widthDropout: 0, useCls: true, initStd: 0.02, seed: 3, gated: true, projectInputs: true });
     expect([head.poolDim, head.outputDim, head.relationDim]).toEqual([dim, dim, dim]);
-    expect([...head.parameters().keys()]).toEqual(['width.weight', 'fusion.gate.kernel']);
+    const projections = [0, 1, 2].flatMap((o) => [`fusion.projections.${o}.kernel`, `fusion.projections.${o}.bias`]);
+    expect([...head.parameters().keys()]).toEqual(['width.weight', 'fusion.gate.kernel', ...projections]);
   });
 
   it('matches Eq. 5 over (max-pool, cls, width) in a naive loop; padding spans are 0 vectors', () => {
@@ -84,8 +85,8 @@ describe('TwoPhaseSpanHead ("two-phase-span-head.v1")', () => {
     [concat, twin].forEach((m) => m.dispose());
   });
 
-  it('projects a width embedding of another size to D before fusing; padding stays 0 despite the projection bias', () => {
-    const projected = new TwoPhaseSpanHead({ inputDim: dim, widthDim: 3, numWidths: 4, seed: 5 });
+  it('projectInputs: false fuses the raw parts, projecting only a width embedding of another size; padding stays 0 despite the projection bias', () => {
+    const projected = new TwoPhaseSpanHead({ inputDim: dim, widthDim: 3, numWidths: 4, seed: 5, projectInputs: false });
     expect([...projected.parameters().keys()]).toEqual(['width.weight', 'fusion.gate.kernel', 'fusion.projections.2.kernel', 'fusion.projections.2.bias']);
     expect(projected.outputDim).toBe(dim);
     spreadGate(projected, 6);
@@ -102,7 +103,7 @@ describe('TwoPhaseSpanHead ("two-phase-span-head.v1")', () => {
   });
 
   it('without [CLS] and width embedding, E\'_S is the max-pool itself', () => {
-    const bare = new TwoPhaseSpanHead({ inputDim: dim, widthDim: 0, useCls: false });
+    const bare = new TwoPhaseSpanHead({ inputDim: dim, widthDim: 0, useCls: false, projectInputs: false });
     expect([...bare.parameters().keys()]).toEqual(['fusion.gate.kernel']);
     const reps = tf.tidy(() => bare.embed(fake.enc, spans, spanMask, false).arraySync());
     spanLists.forEach((list, b) => list.forEach((span, s) => expect(maxAbsDiff(reps[b][s], naiveParts(fake.hidden[b], fake.cls[b], null, span)[0])).toBeLessThan(1e-6)));
@@ -112,6 +113,7 @@ describe('TwoPhaseSpanHead ("two-phase-span-head.v1")', () => {
   it('rejects a bad config with the module and field name', () => {
     expect(() => new TwoPhaseSpanHead({ inputDim: dim, gated: 'yes' as never })).toThrow('two-phase-span-head.v1: config.gated must be true or false, got "yes"');
     expect(() => new TwoPhaseSpanHead({ inputDim: 0 })).toThrow(/two-phase-span-head.v1: config.inputDim must be a positive integer/);
+    expect(() => new TwoPhaseSpanHead({ inputDim: dim, projectInputs: 1 as never })).toThrow('two-phase-span-head.v1: config.projectInputs must be true or false, got 1');
     expect(() => new TwoPhaseSpanHead({ inputDim: dim, gate: true } as never)).toThrow(/unknown config field\(s\) "gate"/);
   });
 

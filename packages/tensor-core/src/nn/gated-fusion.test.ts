@@ -65,6 +65,21 @@ describe('GatedFusion ("gated-fusion.v1")', () => {
     fusion.dispose();
   });
 
+  it('projectAll maps every input by its own layer (Eq. 5 on P_o E_o), so swapping two inputs changes the result', () => {
+    const fusion = new GatedFusion({ inputDims: [4, 4, 3], projectAll: true, initStd: 1, seed: 6 });
+    expect([...fusion.parameters().keys()]).toEqual(['gate.kernel', ...[0, 1, 2].flatMap((o) => [`projections.${o}.kernel`, `projections.${o}.bias`])]);
+    const [va, vb, vc] = [a, b, c].map((t) => t.arraySync() as number[][][]);
+    const fused = tf.tidy(() => fusion.apply([a, b, c]).arraySync()) as number[][][];
+    fused.forEach((row, i) => row.forEach((out, s) => naiveFusion(fusion, [va[i][s], vb[i][s], vc[i][s]]).fused.forEach((x, d) => expect(out[d]).toBeCloseTo(x, 5))));
+    // Without projections the sum is symmetric in equal-sized inputs; with them it is not.
+    const plain = new GatedFusion({ inputDims: [4, 4, 3], initStd: 1, seed: 6 });
+    const gap = (f: GatedFusion) => tf.tidy(() => tf.max(tf.abs(tf.sub(f.apply([a, b, c]), f.apply([b, a, c])))).dataSync()[0]);
+    expect(gap(plain)).toBeLessThan(1e-6);
+    expect(gap(fusion)).toBeGreaterThan(1e-2);
+    expect(() => new GatedFusion({ inputDims: [4], projectAll: 'yes' as never })).toThrow(/config.projectAll must be true or false/);
+    [fusion, plain].forEach((f) => f.dispose());
+  });
+
   it('fuses all-zero rows (padding) to 0 with equal weights', () => {
     const fusion = new GatedFusion({ inputDims: [4, 4], initStd: 1 });
     const zeros = tf.zeros([1, 2, 4]);
@@ -86,7 +101,7 @@ describe('GatedFusion ("gated-fusion.v1")', () => {
   it('rebuilds identically from its plain-JSON config', () => {
     const fusion = new GatedFusion({ inputDims: [4, 3], dim: 4, seed: 9 });
     const config = JSON.parse(JSON.stringify(fusion.config()));
-    expect(config).toEqual({ inputDims: [4, 3], dim: 4, gated: true, initStd: 0.02, seed: 9 });
+    expect(config).toEqual({ inputDims: [4, 3], dim: 4, gated: true, projectAll: false, initStd: 0.02, seed: 9 });
     const twin = registryWithFusion().build<GatedFusion>(fusion.name, config);
     for (const [name, v] of fusion.parameters()) expect(twin.parameters().get(name)!.arraySync()).toEqual(v.arraySync());
     [fusion, twin].forEach((m) => m.dispose());

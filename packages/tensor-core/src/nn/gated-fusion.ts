@@ -12,13 +12,18 @@ export interface GatedFusionConfig {
   dim?: number;
   /** true: the gated sum of Eq. 5; false: plain concatenation (the paper's `w/o gated` ablation). Default true. */
   gated?: boolean;
+  /**
+   * true: every input gets its own linear map to d before the gates, not only
+   * those whose size is not d (see the class comment). Default false.
+   */
+  projectAll?: boolean;
   /** Std of the normal initialiser of the gate vector W1. Default 0.02. */
   initStd?: number;
   /** Seed of the initial weights. Default 0. */
   seed?: number;
 }
 
-const FIELDS = ['inputDims', 'dim', 'gated', 'initStd', 'seed'] as const;
+const FIELDS = ['inputDims', 'dim', 'gated', 'projectAll', 'initStd', 'seed'] as const;
 
 /**
  * The gated mechanism of the two-phase span model (Eq. 5): each of δ
@@ -35,6 +40,11 @@ const FIELDS = ['inputDims', 'dim', 'gated', 'initStd', 'seed'] as const;
  *   (`projections.<o>`, with bias), so sizes that differ (a 25-dim width
  *   embedding next to 768-dim states) can still be fused; the paper has every
  *   input in R^d and needs none.
+ * - `projectAll: true` gives every input its own linear map to d, so the sum
+ *   is `Σ_o α_o P_o E_o`. With one W1 and no maps, Eq. 5 is symmetric in its
+ *   inputs (swap two of the same size and the output is the same), and inputs
+ *   in the same coordinates cannot be weighed apart by what reads the sum; the
+ *   two-phase heads turn it on (e.g. so a relation keeps which entity is e1).
  * - `gated: false` concatenates the raw inputs instead (no parameters; output
  *   size `Σ inputDims`): the `w/o gated` ablation of Table 7.
  *
@@ -71,6 +81,7 @@ export class GatedFusion extends BaseModule {
       inputDims,
       dim: checkPositiveInt(kind, 'dim', c.dim ?? inputDims[0]),
       gated: checkBoolean(kind, 'gated', c.gated ?? true),
+      projectAll: checkBoolean(kind, 'projectAll', c.projectAll ?? false),
       initStd: checkPositiveNumber(kind, 'initStd', c.initStd ?? 0.02),
       seed: checkSeed(kind, c.seed ?? 0),
     };
@@ -84,7 +95,7 @@ export class GatedFusion extends BaseModule {
       : null;
     this.projections = inputDims.map((inputDim, o) => {
       const seed = rng.seed(); // drawn for every input, so a projection's weights do not depend on which others exist
-      if (!s.gated || inputDim === s.dim) return null;
+      if (!s.gated || (inputDim === s.dim && !s.projectAll)) return null;
       return this.addChild(`projections.${o}`, new Dense({ inputDim, outputDim: s.dim, seed }));
     });
   }
