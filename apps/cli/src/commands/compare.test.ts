@@ -2,27 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureIO } from '../testing/capture-io.js';
+import { runCaptured } from '../testing/capture-io.js';
 import { createRng, writeDocuments, writeTypeSchema } from '@spanrel/datasets';
 import { evaluate } from '@spanrel/eval';
 import { loadModel, preset, VARIANT_NAMES } from '@spanrel/joint';
-import { parseCommandArgs, UsageError, type CliIO } from '../command.js';
+import { UsageError } from '../command.js';
 import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
 import { compareCommand, parsePresets, presetOverrides, type CompareReport } from './compare.js';
 
-const capture = captureIO;
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = capture();
-  let code: number;
-  try {
-    code = await compareCommand.run(parseCommandArgs(compareCommand, argv), io);
-  } catch (error) {
-    io.err((error as Error).message);
-    code = error instanceof UsageError ? 2 : 1;
-  }
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const run = (argv: string[]) => runCaptured(compareCommand, argv);
 
 const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

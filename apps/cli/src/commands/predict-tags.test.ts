@@ -12,23 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@spanrel/datasets';
 import { buildModel, loadModel, resolveSpec, saveModel, splitSentences, type JointModel } from '@spanrel/joint';
 import { initBackend, randomTensor } from '@spanrel/tensor-core';
-import { parseCommandArgs, UsageError, type Command } from '../command.js';
 import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
-import { captureIO } from '../testing/capture-io.js';
+import { runCaptured } from '../testing/capture-io.js';
 import { predictCommand } from './predict.js';
 
-/** Runs a command as `runCli` does: 2 for a usage error, 1 for any other error (message on stderr). */
-async function run(command: Command, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = captureIO();
-  let code: number;
-  try {
-    code = await command.run(parseCommandArgs(command, argv), io);
-  } catch (error) {
-    io.err((error as Error).message);
-    code = error instanceof UsageError ? 2 : 1;
-  }
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const run = runCaptured;
 
 const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-tags-'));
 const stsnDir = join(dir, 'stsn');

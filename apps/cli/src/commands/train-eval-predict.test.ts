@@ -2,30 +2,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIO } from '../testing/capture-io.js';
+import { runCaptured } from '../testing/capture-io.js';
 import { createRng, writeDocuments, writeTypeSchema } from '@spanrel/datasets';
 import { evaluate } from '@spanrel/eval';
 import { loadModel, splitSentences } from '@spanrel/joint';
-import { parseCommandArgs, UsageError, type CliIO, type Command } from '../command.js';
 import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
-const capture = captureIO;
 
-/** Runs a command as `runCli` does: 2 for a usage error, 1 for any other error (message on stderr). */
-async function run(command: Command, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = capture();
-  let code: number;
-  try {
-    code = await command.run(parseCommandArgs(command, argv), io);
-  } catch (error) {
-    io.err((error as Error).message);
-    code = error instanceof UsageError ? 2 : 1;
-  }
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const run = runCaptured;
 
 const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-train-'));
 const paths = {
