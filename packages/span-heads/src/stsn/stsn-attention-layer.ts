@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModule, Dense, Rng } from '@spanrel/tensor-core';
-import { checkBoolean, checkConfigObject, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from '@spanrel/tensor-core';
-import { StsnAttentionUnit } from './stsn-attention-unit.js';
+import { checkBoolean, checkConfigObject } from '@spanrel/tensor-core';
+import { StsnAttentionUnit, unitSettings } from './stsn-attention-unit.js';
 
 /** The three token views STSN learns (section 3.2.1), all `[B, T, d]`. (A type alias, so `tf.tidy` may return it.) */
 export type StsnViews = {
@@ -66,16 +66,8 @@ export class StsnAttentionLayer extends BaseModule {
     super();
     const kind = StsnAttentionLayer.kind;
     const c = checkConfigObject(kind, config, FIELDS);
-    const dim = checkPositiveInt(kind, 'dim', c.dim);
-    this.settings = {
-      dim,
-      numHeads: checkPositiveInt(kind, 'numHeads', c.numHeads ?? 8),
-      ffnDim: checkPositiveInt(kind, 'ffnDim', c.ffnDim ?? dim),
-      dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
-      layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
-      erla: checkBoolean(kind, 'erla', c.erla ?? true),
-      seed: checkSeed(kind, c.seed ?? 0),
-    };
+    this.settings = { ...unitSettings(kind, c), erla: checkBoolean(kind, 'erla', c.erla ?? true) };
+    const dim = this.settings.dim;
     const s = this.settings;
     this.dim = dim;
     const rng = new Rng(s.seed);

@@ -25,6 +25,23 @@ export interface StsnAttentionUnitConfig {
 const FIELDS = ['dim', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'seed'] as const;
 
 /**
+ * The checked settings of a unit config with its defaults (8 heads, FFN of
+ * `dim`, dropout 0.1, layer-norm eps 1e-5, seed 0), each error prefixed by
+ * `kind`; the stacked layer reads the same fields for its three units.
+ */
+export function unitSettings(kind: string, c: Record<string, unknown>): Required<StsnAttentionUnitConfig> {
+  const dim = checkPositiveInt(kind, 'dim', c.dim);
+  return {
+    dim,
+    numHeads: checkPositiveInt(kind, 'numHeads', c.numHeads ?? 8),
+    ffnDim: checkPositiveInt(kind, 'ffnDim', c.ffnDim ?? dim),
+    dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
+    layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
+    seed: checkSeed(kind, c.seed ?? 0),
+  };
+}
+
+/**
  * STSN's "general architecture" of an attention unit (Ji et al., section 3.2.2),
  * shared by E&R-L-A, L-E-A and L-R-A, which differ only in their inputs:
  *
@@ -59,17 +76,9 @@ export class StsnAttentionUnit extends BaseModule {
   constructor(config: StsnAttentionUnitConfig) {
     super();
     const kind = StsnAttentionUnit.kind;
-    const c = checkConfigObject(kind, config, FIELDS);
-    const dim = checkPositiveInt(kind, 'dim', c.dim);
-    this.settings = {
-      dim,
-      numHeads: checkPositiveInt(kind, 'numHeads', c.numHeads ?? 8),
-      ffnDim: checkPositiveInt(kind, 'ffnDim', c.ffnDim ?? dim),
-      dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
-      layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
-      seed: checkSeed(kind, c.seed ?? 0),
-    };
+    this.settings = unitSettings(kind, checkConfigObject(kind, config, FIELDS));
     const s = this.settings;
+    const dim = s.dim;
     if (dim % s.numHeads !== 0) throw new Error(`${kind}: config.dim (${dim}) must be divisible by config.numHeads (${s.numHeads})`);
     this.inputDim = dim;
     this.outputDim = dim;
