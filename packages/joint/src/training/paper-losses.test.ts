@@ -139,7 +139,7 @@ describe('twophase training', () => {
   });
 });
 
-for (const presetName of ['ji2020', 'twophase'] as const) {
+for (const presetName of ['ji2020', 'twophase', 'stsn'] as const) {
   it(`${presetName}: a few optimizer steps reduce the loss of a fixed batch, without leaking tensors`, async () => {
     const spec = tinySpec(presetName, {}, { dropout: false });
     const docs = tinyCorpus(8);
