@@ -27,6 +27,7 @@ export function specFromFlags(values: Record<string, unknown>): JointSpec {
   const overrides = readConfigFile(configPath);
   const shortcuts: Record<string, unknown> = {};
   if (values.epochs !== undefined) shortcuts.training = { epochs: optionalInt(values, 'epochs', 1) };
+  if (values['no-fused'] === true) shortcuts.training = { ...(shortcuts.training as object | undefined), optimizer: { fused: false } };
   if (values.seed !== undefined) {
     const seed = Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got "${String(values.seed)}"`);
@@ -112,6 +113,7 @@ export const trainCommand: Command = {
               word vectors too (fixed-vector encoders; only tokens are read); dev words always do
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
+  --no-fused  shortcut for {"training": {"optimizer": {"fused": false}}}: the op-by-op AdamW (same numbers, slower)
 ${BACKEND_USAGE}`,
   options: {
     preset: { type: 'string' },
@@ -125,6 +127,7 @@ ${BACKEND_USAGE}`,
     'vectors-for': { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
+    'no-fused': { type: 'boolean' },
     backend: { type: 'string' },
   },
   async run(values, io) {
@@ -135,7 +138,7 @@ ${BACKEND_USAGE}`,
     const schema = readTypeSchema(requireString(values, 'types'));
     const resume = values.resume === true;
     // Resuming a run may leave the spec to the checkpoint; when flags are given they must match it.
-    const flagsGiven = ['preset', 'config', 'encoder', 'epochs', 'seed'].some((f) => values[f] !== undefined);
+    const flagsGiven = ['preset', 'config', 'encoder', 'epochs', 'seed', 'no-fused'].some((f) => values[f] !== undefined);
     const spec = resume && !flagsGiven && (await hasCheckpoint(out)) ? undefined : specFromFlags(values);
     const trainDocs = readDocuments(trainPath, { schema });
     const devDocs = readDocuments(devPath, { schema });

@@ -150,7 +150,8 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
     } else {
       c.oneOf('training.loss.kind', ['weighted-sum', 'two-phase', 'stsn']);
     }
-    if (c.object('training.optimizer', ['lr', 'weightDecay', 'beta1', 'beta2', 'eps', 'biasCorrection'])) {
+    if (c.object('training.optimizer', ['lr', 'weightDecay', 'beta1', 'beta2', 'eps', 'biasCorrection', 'fused'])) {
+      if (c.value('training.optimizer.fused') !== undefined) c.boolean('training.optimizer.fused');
       c.number('training.optimizer.weightDecay', 0, 1);
       c.number('training.optimizer.beta1', 0, 0.999999);
       c.number('training.optimizer.beta2', 0, 0.999999);

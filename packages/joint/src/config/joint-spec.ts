@@ -78,6 +78,8 @@ export interface OptimizerSpec {
   eps: number;
   /** Bias-corrected moments (PyTorch default true; SpERT's Hugging Face AdamW ran with `correct_bias=False`). */
   biasCorrection: boolean;
+  /** Fused AdamW update (tensor-core `AdamW` option `fused`; absent = true); false runs it op by op (same numbers, slower). */
+  fused?: boolean;
 }
 
 /**

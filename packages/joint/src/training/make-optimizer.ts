@@ -23,5 +23,6 @@ export function makeOptimizer(params: Map<string, tf.Variable>, spec: OptimizerS
     beta2: spec.beta2,
     eps: spec.eps,
     biasCorrection: spec.biasCorrection,
+    fused: spec.fused ?? true,
   });
 }

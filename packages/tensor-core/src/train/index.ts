@@ -1,4 +1,5 @@
-export { AdamW, ADAMW_GLOBAL_STEP_KEY, type AdamWOptions } from './adamw.js';
+export { AdamW, ADAMW_GLOBAL_STEP_KEY, type AdamWOptions, type AdamWStepOptions } from './adamw.js';
+export { fusedBackend, fusedGlobalNorm } from './fused-adamw.js';
 export { clipByGlobalNorm, type ClippedGradients, type ClipOptions } from './clip-grad-norm.js';
 export {
   constantSchedule,

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 // tf.variableGrads needs tfjs-core's stock gradients, which its Node entry does not register.
 import '../backend/register-gradients.js';
 import type { AdamW } from './adamw.js';
-import { clipByGlobalNorm } from './clip-grad-norm.js';
 
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
@@ -44,14 +43,12 @@ export function trainStep(
     const g = grads[variableName];
     if (g) named.set(name, g);
   }
-  let clipped: Map<string, tf.Tensor> | undefined;
   try {
-    if (options.clip !== undefined) clipped = clipByGlobalNorm(named, options.clip).grads;
-    optimizer.step(clipped ?? named);
+    // AdamW clips as clipByGlobalNorm does (the fused path without scaled copies).
+    optimizer.step(named, options.clip === undefined ? {} : { clip: options.clip });
     return value.dataSync()[0];
   } finally {
     value.dispose();
     for (const g of named.values()) g.dispose();
-    if (clipped) for (const g of clipped.values()) g.dispose();
   }
 }
