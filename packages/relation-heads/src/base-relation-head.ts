@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { BaseModule, Rng } from '@spanrel/tensor-core';
 import { checkConfigObject, checkPositiveInt, checkSeed } from '@spanrel/tensor-core';
 import type { PairBatch } from './pair-batch.js';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import type { Module } from '@spanrel/tensor-core';
 import type { PairBatch } from './pair-batch.js';
 

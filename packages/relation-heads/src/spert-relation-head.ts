@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Dense, checkPositiveNumber, checkRate, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
 import { decodeMultiLabel } from './decode-relations.js';

@@ -4,7 +4,7 @@
  * module's parameters, so an expectation shares no code with the implementation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Rng } from '@spanrel/tensor-core';
 
 /** Encoder output as plain arrays (states of padding words are 0) plus its tensors. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { BaseModule, Embedding, Rng, dropout, toFloatMask } from '@spanrel/tensor-core';
 import { checkSpanInputs } from './check-span-inputs.js';
 import { checkBoolean, checkConfigObject, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from '@spanrel/tensor-core';

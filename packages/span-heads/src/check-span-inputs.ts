@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 
 const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
 

@@ -4,7 +4,7 @@
  * a test's expectation shares no code with the tensor implementation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Rng } from '@spanrel/tensor-core';
 
 /** A seeded `[rows][cols]` array of uniform values in [-1, 1). */

@@ -7,3 +7,4 @@ export * from './train/index.js';
 export * from './io/index.js';
 export * from './testing/index.js';
 export * from './recurrent/index.js';
+export * from './contracts/index.js';

@@ -11,6 +11,7 @@ import { loadHfWeights } from './hf-weights.js';
 import { cachedModelFolder, defaultCacheDir, downloadModelFiles, findModelFolder, isHubModelId, type DownloadOptions } from './model-files.js';
 import { buildBertInputs, type BertInputs } from './bert-inputs.js';
 import { WordwiseTokenizer } from './wordwise-tokenizer.js';
+import { loadTransformers } from '../transformers-module.js';
 
 /** How sub-word states become one state per word. */
 export type BertPooling = 'max' | 'first';
@@ -161,6 +162,7 @@ export class BertEncoder extends BaseModule implements Encoder {
     options: Omit<BertEncoderConfig, 'model' | 'assetsDir'> & Pick<DownloadOptions, 'remoteHost' | 'token'> = {},
   ): Promise<BertEncoder> {
     const { remoteHost, token, ...config } = options;
+    await loadTransformers(BertEncoder.kind); // before any download: a missing transformers.js is reported first
     await downloadModelFiles({ model, revision: config.revision, cacheDir: config.cacheDir, remoteHost, token });
     return new BertEncoder({ ...config, model });
   }

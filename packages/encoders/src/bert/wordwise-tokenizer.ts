@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as transformers from '@huggingface/transformers';
+import type * as transformers from '@huggingface/transformers';
+import { loadTransformersSync } from '../transformers-module.js';
 
 /** Tokenizer files read from a model folder; written back verbatim by `saveAssets`. */
 export const TOKENIZER_FILES = { required: ['tokenizer.json', 'tokenizer_config.json'], optional: ['special_tokens_map.json', 'vocab.txt'] } as const;
@@ -47,8 +48,10 @@ export class WordwiseTokenizer {
     const tokenizerJson = parse('tokenizer.json');
     const tokenizerConfig = parse('tokenizer_config.json') as Record<string, unknown>;
     const className = typeof tokenizerConfig.tokenizer_class === 'string' ? tokenizerConfig.tokenizer_class.replace(/Fast$/, '') : 'PreTrainedTokenizer';
-    const exported = (transformers as unknown as Record<string, unknown>)[className];
-    const cls = (typeof exported === 'function' ? exported : transformers.PreTrainedTokenizer) as TokenizerClass;
+    // transformers.js is an optional peer dependency, loaded here on first use (a clear error when it is not installed).
+    const hf = loadTransformersSync('bert-encoder.v1');
+    const exported = (hf as unknown as Record<string, unknown>)[className];
+    const cls = (typeof exported === 'function' ? exported : hf.PreTrainedTokenizer) as TokenizerClass;
     try {
       this.tokenizer = new cls(tokenizerJson, tokenizerConfig);
     } catch (e) {

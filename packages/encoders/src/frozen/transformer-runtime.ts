@@ -1,3 +1,4 @@
+import { loadTransformers } from '../transformers-module.js';
 import type { ModelFolderInfo, OnnxDtype } from './model-folder.js';
 import { SubwordAligner, type AlignedSentence, type AlignerTokenizer } from './subword-alignment.js';
 
@@ -26,12 +27,13 @@ interface HfTokenizer extends AlignerTokenizer {
 
 /**
  * Loads the tokenizer and ONNX model of a local folder with transformers.js
- * (imported on first use, so importing `@spanrel/encoders` does not load
- * onnxruntime). Remote downloads are switched off: `env.allowRemoteModels = false`
+ * (an optional peer dependency, imported on first use, so importing
+ * `@spanrel/encoders` does not load onnxruntime; a clear error when it is not
+ * installed). Remote downloads are switched off: `env.allowRemoteModels = false`
  * and `local_files_only`, and the folder is passed as an absolute path.
  */
 export async function loadTransformerRuntime(info: ModelFolderInfo, dtype: OnnxDtype): Promise<TransformerRuntime> {
-  const hf = await import('@huggingface/transformers');
+  const hf = await loadTransformers('frozen-transformer-encoder.v1');
   hf.env.allowRemoteModels = false;
   let tokenizer: HfTokenizer;
   let model: HfModel;

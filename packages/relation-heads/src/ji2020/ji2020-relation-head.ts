@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { FeedForward, checkBoolean, checkDims, checkRate, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from '../base-relation-head.js';
 import { decodeMultiLabel, decodeSoftmax } from '../decode-relations.js';

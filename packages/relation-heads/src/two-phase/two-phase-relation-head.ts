@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Dense, Embedding, GatedFusion, dropout, maskedMax, pairGather, zeroMaskedRows } from '@spanrel/tensor-core';
 import { checkBoolean, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkRate } from '@spanrel/tensor-core';
 import { BaseRelationHead } from '../base-relation-head.js';

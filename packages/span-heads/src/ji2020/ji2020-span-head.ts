@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FeedForward, batchedIndexSelect, batchedSpanSelect, checkBoolean, checkDims, checkRate, maskedMax, maskedSoftmax } from '@spanrel/tensor-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { BaseSpanHead } from '../base-span-head.js';
 import type { SpanHeadBaseConfig, SpanPoolInput } from '../span-head.js';
 import { JI2020_HYPERPARAMETERS } from './hyperparameters.js';

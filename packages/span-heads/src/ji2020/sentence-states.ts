@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { toFloatMask } from '@spanrel/tensor-core';
 
 // Shared with the Ji 2020 relation head (`@spanrel/relation-heads` imports it from here).

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { BaseModule, Dense, Embedding, Rng, maskedMax, zeroMaskedRows } from '@spanrel/tensor-core';
 import { checkBoolean, checkConfigObject, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkSeed } from '@spanrel/tensor-core';
 import type { StsnViews } from './stsn-attention-layer.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderOutput } from '@spanrel/encoders';
+import type { EncoderOutput } from '@spanrel/tensor-core';
 import { GatedFusion, batchedSpanSelect, checkBoolean, maskedMax, toFloatMask, zeroMaskedRows } from '@spanrel/tensor-core';
 import { BaseSpanHead } from '../base-span-head.js';
 import type { SpanHeadBaseConfig, SpanPoolInput } from '../span-head.js';

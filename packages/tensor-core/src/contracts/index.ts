@@ -1,0 +1,1 @@
+export type { Encoder, EncoderOutput, WordBatch } from './encoder.js';
