@@ -19,7 +19,10 @@
  * batches and dropout state on each path, and the max relative difference of
  * the updated weights and moments (the paths must agree); then `--rounds` rounds, each
  * training `--train` sentences (batches of the preset's size) and predicting
- * `--eval` dev sentences on each path. Peak RSS is the process's after the
+ * `--eval` dev sentences on each path, alternating step by step (and chunk by
+ * chunk of 8 sentences for evaluation) which path goes first. Prediction does
+ * not touch the optimizer, so its two figures measure the same code (their
+ * ratio shows the noise of the machine). Peak RSS is the process's after the
  * variant (monotonic: spert runs first).
  *
  * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
@@ -149,20 +152,30 @@ async function benchVariant(variant, opts, libs) {
   const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
   step(paths.fused.opt, nextBatch()); // warm-up of each path's first (allocating) step
   step(paths.opByOp.opt, nextBatch());
+  // Interleaved step by step (training) and chunk by chunk (evaluation), alternating which path goes
+  // first, so that the load of a shared machine falls on both paths alike. Both paths see the same batches.
   const evalDocs = devDocs.slice(0, opts.eval);
+  const EVAL_CHUNK = 8;
   for (let r = 0; r < opts.rounds; r++) {
-    const order = r % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused'];
-    for (const name of order) {
-      const p = paths[name];
-      const batches = Array.from({ length: stepsPerRound }, nextBatch);
-      const t0 = performance.now();
-      for (const b of batches) step(p.opt, b);
-      p.trainS += (performance.now() - t0) / 1000;
-      p.trainN += stepsPerRound * batchSize;
-      const t1 = performance.now();
-      model.predict(evalDocs);
-      p.evalS += (performance.now() - t1) / 1000;
-      p.evalN += evalDocs.length;
+    for (let s = 0; s < stepsPerRound; s++) {
+      const batch = nextBatch();
+      for (const name of (r + s) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
+        const p = paths[name];
+        const t0 = performance.now();
+        step(p.opt, batch);
+        p.trainS += (performance.now() - t0) / 1000;
+        p.trainN += batchSize;
+      }
+    }
+    for (let c = 0; c < evalDocs.length; c += EVAL_CHUNK) {
+      const chunk = evalDocs.slice(c, c + EVAL_CHUNK);
+      for (const name of (r + c / EVAL_CHUNK) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
+        const p = paths[name];
+        const t1 = performance.now();
+        model.predict(chunk);
+        p.evalS += (performance.now() - t1) / 1000;
+        p.evalN += chunk.length;
+      }
     }
     log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}`);
   }

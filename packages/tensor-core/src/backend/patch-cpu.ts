@@ -23,7 +23,7 @@ export function isCpuPatched(): boolean {
  *    stock kernel does O(numSegments x rows x width) work through 5 kernel
  *    calls per segment — ~22 s for one embedding gradient of 240 tokens over
  *    5,000 words — the replacement is one O(rows x width) accumulation loop;
- *  - `Slice`, `Unpack`, `SplitV`, `StridedSlice`, `GatherV2`: the stock ones
+ *  - `Slice`, `Unpack`, `SplitV`, `StridedSlice`, `GatherV2`, `Tile`: the stock ones
  *    move non-contiguous data element by element through `TensorBuffer`
  *    (~1 us per element; an LSTM step does hundreds of gate slices and
  *    splits); the replacements copy contiguous runs.

@@ -51,6 +51,8 @@ export function isWasmPatched(): boolean {
  *    O(T^2); these read through a heap view;
  *  - `GatherV2`: row runs copied with `TypedArray.set` instead of the stock
  *    element-by-element C++ loop;
+ *  - `Tile` (`tf.broadcastTo`): each input row copied once, repeats as block
+ *    copies (`copyWithin`);
  *  - every other kernel registered for cpu but missing on wasm (depthwise-conv
  *    gradients, `Einsum`, ragged ops): runs the cpu kernel through a copy;
  *  - the `BatchMatMul` / `SquaredDifference` / `GatherNd` gradients of
@@ -81,7 +83,7 @@ export function patchWasmForTraining(): WasmPatchReport {
   replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm, WASM_PATCH_TAG);
   return {
     implemented: ['Conv2DBackpropFilter', 'UnsortedSegmentSum'],
-    replaced: ['BatchMatMul', '_FusedMatMul', 'OneHot', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'GatherV2'],
+    replaced: ['BatchMatMul', '_FusedMatMul', 'OneHot', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'GatherV2', 'Tile'],
     forwardedToCpu: forwarded,
     gradients,
     changed: true,

@@ -74,5 +74,19 @@ export function rowCopyCases(): Record<string, () => Snapshot[]> {
     'gather last axis (single values)': () => snapshotsOf(() => tf.gather(randomTensor([3, 4, 6], 811), intTensor([2, 5], 0, 6, 812), 2)),
     'gather batchDims 1': () => snapshotsOf(() => tf.gather(randomTensor([3, 5, 4], 813), intTensor([3, 2], 0, 5, 814), 1, 1)),
     'gather int32 values': () => snapshotsOf(() => tf.gather(intTensor([6, 3], -5, 5, 815), intTensor([4], 0, 6, 816))),
+    'tile: broadcastTo [B, 1, T, D] -> [B, P, T, D] (SpERT context)': () =>
+      snapshotsOf(() => tf.broadcastTo(randomTensor([2, 1, 5, 3], 818), [2, 7, 5, 3])),
+    'tile every axis, odd reps': () => snapshotsOf(() => tf.tile(randomTensor([2, 3, 4], 819), [3, 1, 2])),
+    'tile 1-D and 2-D with a rep of 1 on the last axis': () => [
+      ...snapshotsOf(() => tf.tile(randomTensor([5], 820), [4])),
+      ...snapshotsOf(() => tf.tile(randomTensor([3, 2], 821), [2, 1])),
+    ],
+    'tile int32 and bool': () => [
+      ...snapshotsOf(() => tf.tile(intTensor([2, 3], -9, 9, 822), [2, 2])),
+      ...snapshotsOf(() => tf.cast(tf.tile(tf.tensor2d([[1, 0, 1]], [1, 3], 'bool'), [3, 2]), 'int32')),
+    ],
+    'tile with a zero rep (empty output)': () => snapshotsOf(() => tf.tile(randomTensor([2, 3], 823), [0, 2])),
+    'tile gradient (sum over the repeats)': () =>
+      snapshotsOf(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.tile(x, [2, 3]), randomTensor([6, 6], 825))))(randomTensor([3, 2], 824))),
   };
 }

@@ -12,7 +12,12 @@
  *    `TensorBuffer.get/set` (~1 us per element: 5 ms to take [8, 600] out of
  *    [8, 800], 17 ms per 3-way split in an LSTM step);
  *  - `GatherV2` walks the output element by element (wasm C++ and cpu alike:
- *    13-16 ms to gather 240 rows of 400 floats; ~0.3 ms here).
+ *    13-16 ms to gather 240 rows of 400 floats; ~0.3 ms here);
+ *  - `Tile` (also `tf.broadcastTo`) computes every output index in a loop
+ *    (wasm C++; cpu through `TensorBuffer`): SpERT's relation context,
+ *    `broadcastTo([B, 1, T, D] -> [B, pairs, T, D])`, takes ~2.5 ms a call on
+ *    wasm; here each input row is copied once and every repeat is one
+ *    `copyWithin` of a whole block.
  * The stock `Unpack`, `SplitV` and `StridedSlice` call their own module's
  * `slice` directly, so they are re-registered around the new one. String
  * tensors go to the stock kernels.
@@ -48,7 +53,35 @@ export function copyBox(x: Values, shape: number[], begin: number[], size: numbe
   }
 }
 
-/** The five kernels for one backend, given access to its storage. */
+/**
+ * `tf.tile`: writes `x` (row-major, `shape`) tiled `reps` times into `out`.
+ * Along axis d the output is `reps[d]` consecutive copies of the block built
+ * for the axes after d, so each block is built once and then copied whole.
+ */
+export function tileInto(x: Values, shape: number[], reps: number[], out: Values): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out.set(x);
+    return;
+  }
+  const xStrides = [...tf.util.computeStrides(shape), 1];
+  const outShape = shape.map((s, d) => s * reps[d]);
+  const outStrides = [...tf.util.computeStrides(outShape), 1];
+  const fill = (d: number, xOff: number, outOff: number): void => {
+    const n = shape[d];
+    if (d === rank - 1) {
+      const row = x.subarray(xOff, xOff + n);
+      out.set(row, outOff);
+    } else {
+      for (let i = 0; i < n; i++) fill(d + 1, xOff + i * xStrides[d], outOff + i * outStrides[d]);
+    }
+    const block = n * outStrides[d]; // one copy of the input along axis d, with the later axes already tiled
+    for (let k = 1; k < reps[d]; k++) out.copyWithin(outOff + k * block, outOff, outOff + block);
+  };
+  fill(0, 0, 0);
+}
+
+/** The six kernels for one backend, given access to its storage. */
 export function rowCopyKernels(backendName: 'wasm' | 'cpu', storeOf: (backend: tf.KernelBackend) => ValueStore) {
   const stock = (name: string, args: KernelArgs) => callStockKernel(name, backendName, args.backend, args.inputs, args.attrs);
 
@@ -153,6 +186,18 @@ export function rowCopyKernels(backendName: 'wasm' | 'cpu', storeOf: (backend: t
     return out;
   };
 
-  const kernels: Record<string, KernelFunc> = { Slice: slice, Unpack: unpack, SplitV: splitV, StridedSlice: stridedSlice, GatherV2: gatherV2 };
+  const tile = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    // Bool (masks; small) stays with the stock kernels: the cpu backend's bool storage is not what `allocate` hands out.
+    if (x.dtype === 'string' || x.dtype === 'bool') return stock('Tile', args);
+    const { reps } = args.attrs as { reps: number[] };
+    const store = storeOf(args.backend);
+    const out = store.allocate(x.shape.map((s, d) => s * reps[d]), x.dtype);
+    if (tf.util.sizeFromShape(out.shape) === 0) return out;
+    tileInto(store.values(x), x.shape, reps, store.values(out));
+    return out;
+  };
+
+  const kernels: Record<string, KernelFunc> = { Slice: slice, Unpack: unpack, SplitV: splitV, StridedSlice: stridedSlice, GatherV2: gatherV2, Tile: tile };
   return kernels;
 }
