@@ -31,7 +31,10 @@ export function maskedCrossEntropy(op: string, logits: tf.Tensor3D, labels: tf.T
     }
     const safeLabels = tf.mul(labels, tf.cast(keep, 'int32')); // [B, N] masked -> class 0
     const logProbs = tf.logSoftmax(logits, -1); // [B, N, C]
-    const gold = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, numClasses, 1, 0, 'float32')), -1); // [B, N] log p(gold)
+    // One-hot by comparison, not tf.oneHot: that one refuses depth 1, and a single class is
+    // valid (e.g. the two-phase type classifiers of a corpus with one entity or relation type).
+    const oneHot = tf.cast(tf.equal(tf.expandDims(safeLabels, -1), tf.range(0, numClasses, 1, 'int32')), 'float32'); // [B, N, C]
+    const gold = tf.sum(tf.mul(logProbs, oneHot), -1); // [B, N] log p(gold)
     const total = tf.sum(tf.mul(tf.neg(gold), keep)); // [] summed over the kept entries (+0 when none)
     if (reduction === 'sum') return total as tf.Scalar;
     return tf.div(total, tf.maximum(tf.sum(keep), 1)) as tf.Scalar; // [] no entry -> 0 / 1 = 0
