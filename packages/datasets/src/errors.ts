@@ -103,3 +103,71 @@ export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/**
+ * A harmless quirk in a data file that was repaired instead of refused: a duplicate entity
+ * (same span and type; merged into its first copy, relations re-pointed) or a duplicate
+ * relation (same type, head and tail; dropped). Located like a `DatasetError`; `message`
+ * names the file, the document (index and id) and the field.
+ */
+export class DatasetWarning {
+  readonly file: string | undefined;
+  readonly docIndex: number | undefined;
+  readonly docId: string | undefined;
+  readonly field: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  /** What was found and done, without the location prefix. */
+  readonly problem: string;
+  readonly message: string;
+
+  constructor(location: DatasetErrorLocation, problem: string) {
+    this.file = location.file;
+    this.docIndex = location.docIndex;
+    this.docId = location.docId;
+    this.field = location.field;
+    this.line = location.line;
+    this.column = location.column;
+    this.problem = problem;
+    this.message = `${locationPrefix(location)}${problemWithField(location.field, problem)}`;
+  }
+
+  toString(): string {
+    return `warning: ${this.message}`;
+  }
+}
+
+/**
+ * Warnings as text, one block per file: a count, then the first `maxListed` (default 3)
+ * locations, e.g.
+ * ```
+ * warning: train.json: 4 duplicate annotations merged (strict: true makes them errors)
+ *   document 12 (id 3): relations[1] duplicates relations[0] (same type, head and tail); dropped
+ *   ... (and 1 more)
+ * ```
+ * `hint` replaces the text in parentheses (the CLI names its `--strict` flag).
+ */
+export function formatWarnings(warnings: readonly DatasetWarning[], options: { maxListed?: number; hint?: string } = {}): string {
+  const maxListed = options.maxListed ?? 3;
+  const hint = options.hint ?? 'strict: true makes them errors';
+  const byFile = new Map<string, DatasetWarning[]>();
+  for (const w of warnings) {
+    const key = w.file ?? '<input>';
+    byFile.set(key, [...(byFile.get(key) ?? []), w]);
+  }
+  const blocks: string[] = [];
+  for (const [file, list] of byFile) {
+    const lines = [`warning: ${file}: ${list.length} duplicate annotation${list.length === 1 ? '' : 's'} merged (${hint})`];
+    for (const w of list.slice(0, maxListed)) lines.push(`  ${locationPrefix({ ...w, file: undefined }).replace(/^<input>: /, '')}${problemWithField(w.field, w.problem)}`);
+    if (list.length > maxListed) lines.push(`  ... (and ${list.length - maxListed} more)`);
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.join('\n');
+}
+
+/** What readers do with a file's warnings: `onWarnings` when given, else print them (see `formatWarnings`) to stderr. */
+export function reportWarnings(warnings: readonly DatasetWarning[], onWarnings: ((warnings: readonly DatasetWarning[]) => void) | undefined): void {
+  if (warnings.length === 0) return;
+  if (onWarnings) onWarnings(warnings);
+  else console.warn(formatWarnings(warnings));
+}

@@ -4,7 +4,7 @@
  * tags, k-fold splits, batching and corpus statistics. No tensors, Node built-ins only.
  */
 export type { Document, Entity, Relation, EntityTypeDef, RelationTypeDef, TypeSchema } from './types.js';
-export { DatasetError, throwIfAny, describeType, type DatasetErrorLocation } from './errors.js';
+export { DatasetError, DatasetWarning, formatWarnings, throwIfAny, describeType, type DatasetErrorLocation } from './errors.js';
 export { parseJsonText, findJsonSyntaxError, toPythonJson, lineAndColumn } from './json-text.js';
 export {
   parseTypeSchema,
@@ -18,7 +18,10 @@ export {
   validateDocuments,
   validateDocument,
   assertValidDocuments,
+  mergeDocumentDuplicates,
+  mergeDuplicates,
   MODEL_FIELD_NAMES,
+  type MergedDocument,
   type ValidationOptions,
   type DocumentFieldNames,
 } from './validate.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from './errors.js';
 import type { Document, TypeSchema } from './types.js';
-import { assertValidDocuments, validateDocument, validateDocuments } from './validate.js';
+import { DatasetWarning, formatWarnings } from './errors.js';
+import { assertValidDocuments, mergeDuplicates, validateDocument, validateDocuments } from './validate.js';
 
 const schema: TypeSchema = {
   entities: [
@@ -32,7 +33,7 @@ function doc(over: Partial<Document> = {}): Document {
 }
 
 function problemsOf(d: Document, withSchema = true): string[] {
-  return validateDocument(d, 17, { schema: withSchema ? schema : undefined, file: 'train.json' }).map((e) => e.message);
+  return validateDocument(d, 17, { schema: withSchema ? schema : undefined, file: 'train.json', strict: true }).map((e) => e.message);
 }
 
 describe('validateDocument', () => {
@@ -145,7 +146,7 @@ describe('lenient validation (predictions to be scored)', () => {
     });
 
   it('accepts duplicates and self-relations that strict validation reports', () => {
-    expect(validateDocument(noisy(), 0, { schema })).toHaveLength(3);
+    expect(validateDocument(noisy(), 0, { schema, strict: true })).toHaveLength(3);
     expect(validateDocument(noisy(), 0, { schema, lenient: true })).toEqual([]);
   });
 
@@ -155,5 +156,92 @@ describe('lenient validation (predictions to be scored)', () => {
     bad.relations[0] = { type: 'Live_In', head: 0, tail: 7 };
     const fields = validateDocument(bad, 0, { schema, lenient: true }).map((e) => e.field);
     expect(fields).toEqual(['entities[2].end', 'relations[0].tail']);
+  });
+});
+
+describe('duplicates: merged with warnings, errors only when strict', () => {
+  // entities[3] duplicates entities[1]; relations[2] points to the duplicate (so it becomes
+  // relations[1] once merged: dropped too); relations[3] repeats relations[0].
+  const dupes = () =>
+    doc({
+      entities: [
+        { type: 'Peop', start: 0, end: 1 },
+        { type: 'Peop', start: 2, end: 3 },
+        { type: 'Loc', start: 5, end: 6 },
+        { type: 'Peop', start: 2, end: 3 },
+      ],
+      relations: [
+        { type: 'Live_In', head: 0, tail: 2 },
+        { type: 'Sibling', head: 0, tail: 1 },
+        { type: 'Live_In', head: 3, tail: 2 },
+        { type: 'Live_In', head: 0, tail: 2 },
+      ],
+    });
+
+  it('mergeDuplicates drops the duplicate entity, re-points its relations, then drops duplicate relations', () => {
+    const warnings: DatasetWarning[] = [];
+    const [merged] = mergeDuplicates([dupes()], { schema, file: 'train.json', onWarnings: (w) => warnings.push(...w) });
+    expect(merged.entities).toEqual(dupes().entities.slice(0, 3));
+    expect(merged.relations).toEqual([
+      { type: 'Live_In', head: 0, tail: 2 },
+      { type: 'Sibling', head: 0, tail: 1 },
+      { type: 'Live_In', head: 1, tail: 2 },
+    ]);
+    expect(warnings.map((w) => [w.file, w.docIndex, w.docId, w.field])).toEqual([
+      ['train.json', 0, '5173', 'entities[3]'],
+      ['train.json', 0, '5173', 'relations[3]'],
+    ]);
+    expect(warnings[0].message).toBe(
+      'train.json: document 0 (id 5173): entities[3] duplicates entities[1] (same span [2, 3) and type "Peop"): merged into it; relations[2] re-pointed to entities[1]',
+    );
+    expect(warnings[1].message).toContain('relations[3] duplicates relations[0] (same type, head and tail): dropped');
+  });
+
+  it('a relation to the duplicate that repeats one to the kept copy is dropped after the merge', () => {
+    const d = dupes();
+    d.relations.push({ type: 'Live_In', head: 1, tail: 2 });
+    const warnings: DatasetWarning[] = [];
+    const [merged] = mergeDuplicates([d], { schema, onWarnings: (w) => warnings.push(...w) });
+    expect(merged.relations).toHaveLength(3);
+    expect(warnings.map((w) => w.field)).toEqual(['entities[3]', 'relations[3]', 'relations[4]']);
+    expect(warnings[2].problem).toContain('relations[4] duplicates relations[2] (same type, head and tail, once duplicate entities are merged): dropped');
+  });
+
+  it('a relation between an entity and its duplicate stays an error (a self-relation)', () => {
+    const d = dupes();
+    d.relations.push({ type: 'Sibling', head: 1, tail: 3 });
+    expect(() => mergeDuplicates([d], { schema, file: 'f.json' })).toThrow(/relations\[4\] relates entities\[1\] to entities\[3\], a duplicate of it/);
+  });
+
+  it('strict: duplicates are errors', () => {
+    expect(() => mergeDuplicates([dupes()], { schema, strict: true, file: 'f.json' })).toThrow(/f\.json: document 0 \(id 5173\): entities\[3\] duplicates entities\[1\]/);
+    expect(validateDocuments([dupes()], { schema, strict: true }).map((e) => e.field)).toEqual(['entities[3]', 'relations[3]']);
+  });
+
+  it('validateDocuments passes duplicates to onWarnings when not strict; other problems stay errors', () => {
+    const warnings: DatasetWarning[] = [];
+    const bad = dupes();
+    bad.relations.push({ type: 'Live_In', head: 0, tail: 9 });
+    const errors = validateDocuments([dupes(), bad], { schema, onWarnings: (w) => warnings.push(...w) });
+    expect(errors.map((e) => e.field)).toEqual(['relations[4].tail']);
+    expect(warnings.map((w) => [w.docIndex, w.field])).toEqual([
+      [0, 'entities[3]'],
+      [0, 'relations[3]'],
+      [1, 'entities[3]'],
+      [1, 'relations[3]'],
+    ]);
+    expect(() => mergeDuplicates([dupes(), bad], { schema })).toThrow(/relations\[4\]\.tail = 9/);
+  });
+
+  it('formatWarnings: one block per file with the count and the first few locations', () => {
+    const warnings: DatasetWarning[] = [];
+    mergeDuplicates([dupes(), dupes(), dupes()], { schema, file: 'train.json', onWarnings: (w) => warnings.push(...w) });
+    const text = formatWarnings(warnings, { maxListed: 2, hint: 'run with --strict to make them errors' });
+    expect(text.split('\n')).toEqual([
+      'warning: train.json: 6 duplicate annotations merged (run with --strict to make them errors)',
+      '  document 0 (id 5173): entities[3] duplicates entities[1] (same span [2, 3) and type "Peop"): merged into it; relations[2] re-pointed to entities[1]',
+      '  document 0 (id 5173): relations[3] duplicates relations[0] (same type, head and tail): dropped',
+      '  ... (and 4 more)',
+    ]);
   });
 });

@@ -3,8 +3,8 @@
  * memory): spans in range and non-empty, known types, relation arguments in range, no
  * self-relations, no duplicates, no empty or over-long token lists.
  */
-import { DatasetError, describeType } from './errors.js';
-import type { Document, TypeSchema } from './types.js';
+import { DatasetError, DatasetWarning, describeType, throwIfAny } from './errors.js';
+import type { Document, Entity, Relation, TypeSchema } from './types.js';
 
 export interface ValidationOptions {
   /** When given, entity and relation types must be declared in it, and its symmetric relation types are order-free when looking for duplicates. */
@@ -19,6 +19,19 @@ export interface ValidationOptions {
    * sets, so they are harmless there. Structure, spans and indices are still checked.
    */
   lenient?: boolean;
+  /**
+   * Duplicate entities (same span and type) and duplicate relations (same type, head and
+   * tail; order-free for symmetric types) are errors. By default they are warnings: the
+   * readers (and `mergeDuplicates`) merge them, and `validateDocument(s)` passes them to
+   * `onWarnings` instead of returning them. Every other problem is an error either way.
+   */
+  strict?: boolean;
+  /**
+   * Receives the duplicate warnings when not strict: once per file from the readers (after
+   * the merge), once per call from `validateDocuments` / `validateDocument` / `mergeDuplicates`,
+   * only when there are any. Readers print them to stderr (`formatWarnings`) without it.
+   */
+  onWarnings?: (warnings: readonly DatasetWarning[]) => void;
 }
 
 /**
@@ -37,10 +50,19 @@ export const MODEL_FIELD_NAMES: DocumentFieldNames = {
   relation: (i, prop) => (prop ? `relations[${i}].${prop}` : `relations[${i}]`),
 };
 
-/** Every problem of every document (empty list = valid). Nothing is skipped or repaired. */
+/**
+ * Every problem of every document (empty list = valid). Nothing is skipped or repaired;
+ * duplicates are errors only with `strict` (else warnings, see `ValidationOptions`).
+ */
 export function validateDocuments(docs: readonly Document[], options: ValidationOptions = {}): DatasetError[] {
   const errors: DatasetError[] = [];
-  docs.forEach((doc, i) => errors.push(...validateDocument(doc, i, options)));
+  const warnings: DatasetWarning[] = [];
+  docs.forEach((doc, i) => {
+    const checked = splitProblems(checkDocument(doc, i, options), options);
+    errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
+  });
+  if (warnings.length > 0) options.onWarnings?.(warnings);
   return errors;
 }
 
@@ -61,9 +83,37 @@ export function validateDocument(
   names: DocumentFieldNames = MODEL_FIELD_NAMES,
   location: { docId?: string; line?: number } = {},
 ): DatasetError[] {
+  const { errors, warnings } = splitProblems(checkDocument(doc, docIndex, options, names, location), options);
+  if (warnings.length > 0) options.onWarnings?.(warnings);
+  return errors;
+}
+
+/** A problem found by `checkDocument`; `duplicate` marks duplicate entities / relations (warnings unless strict). */
+interface Problem {
+  error: DatasetError;
+  duplicate: boolean;
+}
+
+function splitProblems(problems: readonly Problem[], options: ValidationOptions): { errors: DatasetError[]; warnings: DatasetWarning[] } {
   const errors: DatasetError[] = [];
+  const warnings: DatasetWarning[] = [];
+  for (const p of problems) {
+    if (!p.duplicate || options.strict) errors.push(p.error);
+    else warnings.push(new DatasetWarning(p.error.location, p.error.problem));
+  }
+  return { errors, warnings };
+}
+
+function checkDocument(
+  doc: Document,
+  docIndex: number,
+  options: ValidationOptions = {},
+  names: DocumentFieldNames = MODEL_FIELD_NAMES,
+  location: { docId?: string; line?: number } = {},
+): Problem[] {
+  const errors: Problem[] = [];
   const at = { file: options.file, docIndex, docId: location.docId ?? doc.id, line: location.line };
-  const fail = (field: string, problem: string) => errors.push(new DatasetError({ ...at, field }, problem));
+  const fail = (field: string, problem: string, duplicate = false) => errors.push({ error: new DatasetError({ ...at, field }, problem), duplicate });
 
   const nTokens = doc.tokens.length;
   if (nTokens === 0) fail(names.tokens, `${names.tokens} is empty (a document needs at least one token)`);
@@ -101,7 +151,7 @@ export function validateDocument(
       const key = `${e.start}:${e.end}:${e.type}`;
       const first = seenEntities.get(key);
       if (first !== undefined) {
-        fail(names.entity(i), `${names.entity(i)} duplicates ${names.entity(first)} (same span [${e.start}, ${e.end}) and type "${e.type}")`);
+        fail(names.entity(i), `${names.entity(i)} duplicates ${names.entity(first)} (same span [${e.start}, ${e.end}) and type "${e.type}")`, true);
       } else seenEntities.set(key, i);
     }
   });
@@ -136,8 +186,103 @@ export function validateDocument(
     const first = seenRelations.get(key);
     if (first !== undefined) {
       const why = sym ? 'same type, same pair of entities (the type is symmetric)' : 'same type, head and tail';
-      fail(names.relation(k), `${names.relation(k)} duplicates ${names.relation(first)} (${why})`);
+      fail(names.relation(k), `${names.relation(k)} duplicates ${names.relation(first)} (${why})`, true);
     } else seenRelations.set(key, k);
   });
   return errors;
+}
+
+/** What `mergeDocumentDuplicates` gives: the document (merged, or as it was), its errors and its warnings. */
+export interface MergedDocument {
+  doc: Document;
+  errors: DatasetError[];
+  warnings: DatasetWarning[];
+}
+
+/**
+ * Checks a document (as `validateDocument`) and, unless `strict` or `lenient`, merges its
+ * duplicates, with one warning per duplicate: a duplicate entity (same span and type) is
+ * dropped, and relations pointing to it are re-pointed to its first copy; then a duplicate
+ * relation (same type, head and tail; order-free for symmetric types) is dropped. A
+ * document with any other problem is returned as it was, with its errors (nothing is
+ * merged); a relation between an entity and its duplicate is an error (a self-relation).
+ * Readers call this for every document; warnings and errors name fields through `names`,
+ * by their positions in the file.
+ */
+export function mergeDocumentDuplicates(
+  doc: Document,
+  docIndex: number,
+  options: ValidationOptions = {},
+  names: DocumentFieldNames = MODEL_FIELD_NAMES,
+  location: { docId?: string; line?: number } = {},
+): MergedDocument {
+  const problems = checkDocument(doc, docIndex, options, names, location);
+  const errors = problems.filter((p) => options.strict || !p.duplicate).map((p) => p.error);
+  if (errors.length > 0 || !problems.some((p) => p.duplicate) || options.strict) return { doc, errors, warnings: [] };
+
+  const at = { file: options.file, docIndex, docId: location.docId ?? doc.id, line: location.line };
+  const warnings: DatasetWarning[] = [];
+  const entities: Entity[] = [];
+  const newIndex: number[] = []; // original entity index -> index in `entities`
+  const firstOf = new Map<string, number>(); // span and type -> original index of the first copy
+  doc.entities.forEach((e, i) => {
+    const key = `${e.start}:${e.end}:${e.type}`;
+    const first = firstOf.get(key);
+    if (first === undefined) {
+      firstOf.set(key, i);
+      newIndex.push(entities.length);
+      entities.push(e);
+      return;
+    }
+    newIndex.push(newIndex[first]);
+    const repointed = doc.relations.flatMap((r, k) => (r.head === i || r.tail === i ? [names.relation(k)] : []));
+    const moved = repointed.length > 0 ? `; ${repointed.join(', ')} re-pointed to ${names.entity(first)}` : '';
+    warnings.push(new DatasetWarning({ ...at, field: names.entity(i) }, `${names.entity(i)} duplicates ${names.entity(first)} (same span [${e.start}, ${e.end}) and type "${e.type}"): merged into it${moved}`));
+  });
+
+  const symmetric = new Set((options.schema?.relations ?? []).filter((r) => r.symmetric).map((r) => r.name));
+  const relations: Relation[] = [];
+  const seen = new Map<string, number>(); // type and pair -> original index of the first copy
+  doc.relations.forEach((r, k) => {
+    const head = newIndex[r.head];
+    const tail = newIndex[r.tail];
+    if (head === tail) {
+      errors.push(new DatasetError({ ...at, field: names.relation(k) }, `${names.relation(k)} relates ${names.entity(r.head)} to ${names.entity(r.tail)}, a duplicate of it (an entity related to itself)`));
+      return;
+    }
+    const sym = symmetric.has(r.type);
+    const [a, b] = sym && tail < head ? [tail, head] : [head, tail];
+    const key = `${r.type}\u0000${a}:${b}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const why = sym ? 'same type, same pair of entities (the type is symmetric)' : 'same type, head and tail';
+      const afterMerge = head !== r.head || tail !== r.tail || doc.relations[first].head !== newIndex[doc.relations[first].head] ? ', once duplicate entities are merged' : '';
+      warnings.push(new DatasetWarning({ ...at, field: names.relation(k) }, `${names.relation(k)} duplicates ${names.relation(first)} (${why}${afterMerge}): dropped`));
+      return;
+    }
+    seen.set(key, k);
+    relations.push(head === r.head && tail === r.tail ? r : { ...r, head, tail });
+  });
+  if (errors.length > 0) return { doc, errors, warnings: [] };
+  return { doc: { ...doc, entities, relations }, errors, warnings };
+}
+
+/**
+ * Documents made in memory, checked and with their duplicates merged as the readers do
+ * (see `mergeDocumentDuplicates`): throws the first error (carrying all of them) if any,
+ * passes the warnings to `onWarnings`, and returns the merged documents. With `strict`,
+ * duplicates are errors.
+ */
+export function mergeDuplicates(docs: readonly Document[], options: ValidationOptions = {}): Document[] {
+  const errors: DatasetError[] = [];
+  const warnings: DatasetWarning[] = [];
+  const out = docs.map((doc, i) => {
+    const merged = mergeDocumentDuplicates(doc, i, options);
+    errors.push(...merged.errors);
+    warnings.push(...merged.warnings);
+    return merged.doc;
+  });
+  throwIfAny(errors);
+  if (warnings.length > 0) options.onWarnings?.(warnings);
+  return out;
 }

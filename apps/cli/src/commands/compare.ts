@@ -32,6 +32,7 @@ import { describeBackend } from '@spanrel/tensor-core';
 import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
 import { BACKEND_USAGE, predictWithProgress, startBackend } from '../model-runtime.js';
+import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 /** File names written in `--out`. */
 export const COMPARE_JSON_FILE = 'compare.json';
@@ -259,6 +260,7 @@ ${wrapNames(VARIANT_NAMES.filter((n) => !(PRESET_NAMES as readonly string[]).inc
   --max-train N, --max-dev N, --max-test N
               use only the first N documents of that split (a quick comparison; the report says so)
   --resume    continue interrupted runs in --out (finished ones are reused without training)
+${STRICT_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     presets: { type: 'string' },
@@ -276,6 +278,7 @@ ${BACKEND_USAGE}`,
     'max-test': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
+    ...STRICT_OPTION,
   },
   async run(values, io) {
     const presets = parsePresets(values.presets);
@@ -295,9 +298,9 @@ ${BACKEND_USAGE}`,
     const first = (docs: Document[], flag: string) => docs.slice(0, optionalInt(values, flag, Number.POSITIVE_INFINITY));
     const data = {
       schema,
-      train: first(readDocuments(paths.train, { schema }), 'max-train'),
-      dev: first(readDocuments(paths.dev, { schema }), 'max-dev'),
-      test: first(readDocuments(paths.test, { schema }), 'max-test'),
+      train: first(readDocuments(paths.train, { schema, ...dataReadOptions(values, io) }), 'max-train'),
+      dev: first(readDocuments(paths.dev, { schema, ...dataReadOptions(values, io) }), 'max-dev'),
+      test: first(readDocuments(paths.test, { schema, ...dataReadOptions(values, io) }), 'max-test'),
     };
     io.err(`data: ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test sentences`);
     await startBackend(values, io);

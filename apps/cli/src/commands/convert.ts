@@ -1,5 +1,6 @@
 import { formatFromPath, readDocuments, writeDocuments, type DatasetFormat } from '@spanrel/datasets';
 import { requireString, UsageError, type Command } from '../command.js';
+import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 const FORMATS: DatasetFormat[] = ['spert', 'dygie', 'conll'];
 
@@ -14,12 +15,13 @@ export const convertCommand: Command = {
   summary: 'convert documents between SpERT JSON, DyGIE++ JSONL and CoNLL BIO',
   usage: `spanrel convert --input IN --output OUT [--from spert|dygie|conll] [--to spert|dygie|conll]
   formats default to the file extensions: .json SpERT, .jsonl DyGIE++, .conll/.bio/.iob CoNLL BIO
-  (CoNLL BIO holds entities only: relations are dropped, with a warning)`,
-  options: { input: { type: 'string' }, output: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+  (CoNLL BIO holds entities only: relations are dropped, with a warning)
+${STRICT_USAGE}`,
+  options: { input: { type: 'string' }, output: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...STRICT_OPTION },
   async run(values, io) {
     const input = requireString(values, 'input');
     const output = requireString(values, 'output');
-    const docs = readDocuments(input, formatOption(values.from, 'from'));
+    const docs = readDocuments(input, { format: formatOption(values.from, 'from'), ...dataReadOptions(values, io) });
     const to = formatOption(values.to, 'to') ?? formatFromPath(output);
     writeDocuments(output, docs, to);
     const relations = docs.reduce((n, d) => n + d.relations.length, 0);

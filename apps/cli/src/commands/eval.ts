@@ -2,6 +2,7 @@ import { readDocuments, writeDocuments } from '@spanrel/datasets';
 import { evaluate, formatEvaluation } from '@spanrel/eval';
 import { requireString, type Command } from '../command.js';
 import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
+import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -12,6 +13,7 @@ export const evalCommand: Command = {
   --pred        also write the predictions there (format by extension)
   --json        print one JSON object {ner, re, rePlus}
   --no-overlap  score without overlapping entities (as reported for ADE)
+${STRICT_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     model: { type: 'string' },
@@ -20,6 +22,7 @@ ${BACKEND_USAGE}`,
     json: { type: 'boolean' },
     'no-overlap': { type: 'boolean' },
     backend: { type: 'string' },
+    ...STRICT_OPTION,
   },
   async run(values, io) {
     const dataPath = requireString(values, 'data');
@@ -27,7 +30,7 @@ ${BACKEND_USAGE}`,
     await startBackend(values, io);
     const model = await loadModelFlag(values, io);
     try {
-      const gold = readDocuments(dataPath, { schema: model.schema });
+      const gold = readDocuments(dataPath, { schema: model.schema, ...dataReadOptions(values, io) });
       const started = Date.now();
       const predictions = predictWithProgress(model, gold, io);
       io.err(`predicted ${gold.length} sentences in ${((Date.now() - started) / 1000).toFixed(1)} s`);

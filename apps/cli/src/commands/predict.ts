@@ -5,6 +5,7 @@ import { splitSentences, type SentenceInput, type TaggedDocument } from '@spanre
 import { UsageError, type Command } from '../command.js';
 import { describePrediction } from '../describe-prediction.js';
 import { BACKEND_USAGE, loadModelFlag, predictWithProgress, resolveModelDir, startBackend } from '../model-runtime.js';
+import { dataReadOptions, STRICT_OPTION } from '../data-options.js';
 
 type InputFormat = DatasetFormat | 'text';
 const TEXT_EXTENSIONS = new Set(['.txt', '.text', '.md']);
@@ -48,6 +49,8 @@ export const predictCommand: Command = {
              John/B-Peop lives/O in/O Paris/B-Loc: printed under its entities and relations, and as a
              "tags" array in each document of the SpERT JSON (--out must then be a .json file);
              only STSN-style models (with a tagger) predict tags
+  --strict   check the --input documents' annotations as training data (duplicates, self-relations
+             are errors); by default they are ignored
 ${BACKEND_USAGE}`,
   options: {
     model: { type: 'string' },
@@ -57,6 +60,7 @@ ${BACKEND_USAGE}`,
     out: { type: 'string' },
     tags: { type: 'boolean' },
     backend: { type: 'string' },
+    ...STRICT_OPTION,
   },
   async run(values, io) {
     const hasText = typeof values.text === 'string';
@@ -75,7 +79,7 @@ ${BACKEND_USAGE}`,
       const path = values.input as string;
       const format = inputFormat(path, values.format);
       // Annotations in the input are ignored; lenient, so that odd ones do not stop a prediction.
-      sentences = format === 'text' ? textSentences(readFileSync(path, 'utf8')) : readDocuments(path, { format, lenient: true });
+      sentences = format === 'text' ? textSentences(readFileSync(path, 'utf8')) : readDocuments(path, { format, lenient: values.strict !== true, ...dataReadOptions(values, io) });
     }
     if (sentences.length === 0) throw new Error('the input holds no sentence');
 

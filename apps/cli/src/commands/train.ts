@@ -16,6 +16,7 @@ import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import { BACKEND_USAGE, progressStream, startBackend } from '../model-runtime.js';
+import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 /** The spec of `spanrel train`'s flags: preset, then --encoder, then --config, then --epochs / --seed. */
 export function specFromFlags(values: Record<string, unknown>): JointSpec {
@@ -114,6 +115,7 @@ export const trainCommand: Command = {
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
   --no-fused  shortcut for {"training": {"optimizer": {"fused": false}}}: the op-by-op AdamW (same numbers, slower)
+${STRICT_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     preset: { type: 'string' },
@@ -129,6 +131,7 @@ ${BACKEND_USAGE}`,
     seed: { type: 'string' },
     'no-fused': { type: 'boolean' },
     backend: { type: 'string' },
+    ...STRICT_OPTION,
   },
   async run(values, io) {
     const out = requireString(values, 'out');
@@ -140,12 +143,12 @@ ${BACKEND_USAGE}`,
     // Resuming a run may leave the spec to the checkpoint; when flags are given they must match it.
     const flagsGiven = ['preset', 'config', 'encoder', 'epochs', 'seed', 'no-fused'].some((f) => values[f] !== undefined);
     const spec = resume && !flagsGiven && (await hasCheckpoint(out)) ? undefined : specFromFlags(values);
-    const trainDocs = readDocuments(trainPath, { schema });
-    const devDocs = readDocuments(devPath, { schema });
+    const trainDocs = readDocuments(trainPath, { schema, ...dataReadOptions(values, io) });
+    const devDocs = readDocuments(devPath, { schema, ...dataReadOptions(values, io) });
     io.err(`data: ${trainDocs.length} training sentences (${trainPath}), ${devDocs.length} dev sentences (${devPath})`);
     if (spec) io.err(`preset ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
     await startBackend(values, io);
-    const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema }));
+    const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema, ...dataReadOptions(values, io) }));
     const result = await train({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, outDir: out, resume, onEvent: reporter(io) });
     result.model.dispose();
     const best = result.bestEpoch === null ? 'no epoch ran' : `epoch ${result.bestEpoch}`;

@@ -6,9 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeBioTags, entitiesToBioTags, entitiesToExtendedBioTags } from '../bio-tags.js';
-import { DatasetError, throwIfAny } from '../errors.js';
+import { DatasetError, reportWarnings, throwIfAny, type DatasetWarning } from '../errors.js';
 import type { Document } from '../types.js';
-import { validateDocument, type DocumentFieldNames } from '../validate.js';
+import { mergeDocumentDuplicates, type DocumentFieldNames } from '../validate.js';
 import type { ReadOptions } from './read-options.js';
 
 export interface ConllReadOptions extends ReadOptions {
@@ -25,6 +25,7 @@ export interface ConllReadOptions extends ReadOptions {
 export function parseConllBio(text: string, source = '<conll>', options: ConllReadOptions = {}): Document[] {
   const tagColumn = options.tagColumn ?? -1;
   const errors: DatasetError[] = [];
+  const warnings: DatasetWarning[] = [];
   const docs: Document[] = [];
   let tokens: string[] = [];
   let tags: string[] = [];
@@ -50,8 +51,10 @@ export function parseConllBio(text: string, source = '<conll>', options: ConllRe
       entity: (i, prop) => (prop === 'type' ? `type of tags[${entities[i].start}]` : `tags[${entities[i].start}]`),
       relation: (k) => `relations[${k}]`,
     };
-    errors.push(...validateDocument(doc, docIndex, { ...options, file: source }, names, { line: tagLines[0] }));
-    docs.push(doc);
+    const merged = mergeDocumentDuplicates(doc, docIndex, { ...options, file: source }, names, { line: tagLines[0] });
+    errors.push(...merged.errors);
+    warnings.push(...merged.warnings);
+    docs.push(merged.doc);
     tokens = [];
     tags = [];
     tagLines = [];
@@ -84,6 +87,7 @@ export function parseConllBio(text: string, source = '<conll>', options: ConllRe
   });
   flush();
   throwIfAny(errors);
+  reportWarnings(warnings, options.onWarnings);
   return docs;
 }
 

@@ -95,3 +95,20 @@ describe('parseDygieJsonl', () => {
     expect(errorOf(() => parseDygieJsonl(reversed, 'z.jsonl')).errors[0].problem).toBe('ner[0][1] has start 3 > inclusive end 2');
   });
 });
+
+describe('duplicates in a DyGIE++ file', () => {
+  it('are merged with warnings in DyGIE++ field names, and are errors with strict', () => {
+    const line =
+      '{"doc_key": "d9", "sentences": [["Ann", "visited", "Rome"]], "ner": [[[0, 0, "PER"], [2, 2, "LOC"], [0, 0, "PER"]]], ' +
+      '"relations": [[[0, 0, 2, 2, "VISIT"], [0, 0, 2, 2, "VISIT"]]]}\n';
+    const warnings: string[] = [];
+    const [doc] = parseDygieJsonl(line, 'd.jsonl', { onWarnings: (w) => warnings.push(...w.map((x) => x.message)) });
+    expect(doc.entities).toHaveLength(2);
+    expect(doc.relations).toEqual([{ type: 'VISIT', head: 0, tail: 1 }]);
+    expect(warnings).toEqual([
+      'd.jsonl: line 1: document 0 (id d9): ner[0][2] duplicates ner[0][0] (same span [0, 1) and type "PER"): merged into it',
+      'd.jsonl: line 1: document 0 (id d9): relations[0][1] duplicates relations[0][0] (same type, head and tail): dropped',
+    ]);
+    expect(errorOf(() => parseDygieJsonl(line, 'd.jsonl', { strict: true })).errors.map((e) => e.field)).toEqual(['ner[0][2]', 'relations[0][1]']);
+  });
+});

@@ -10,11 +10,11 @@
  * `extra.dygie`, so a file reads and writes back unchanged.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DatasetError, describeType, throwIfAny } from '../errors.js';
+import { DatasetError, describeType, reportWarnings, throwIfAny, type DatasetWarning } from '../errors.js';
 import { parseJsonText, toPythonJson } from '../json-text.js';
 import { isPlainObject } from '../type-schema.js';
 import type { Document, Entity, Relation } from '../types.js';
-import { validateDocument, type DocumentFieldNames } from '../validate.js';
+import { mergeDocumentDuplicates, type DocumentFieldNames } from '../validate.js';
 import type { ReadOptions } from './read-options.js';
 
 const MODEL_KEYS = ['doc_key', 'sentences', 'ner', 'relations'] as const;
@@ -34,6 +34,7 @@ export interface DygieExtra {
  */
 export function parseDygieJsonl(text: string, source = '<dygie-jsonl>', options: ReadOptions = {}): Document[] {
   const errors: DatasetError[] = [];
+  const warnings: DatasetWarning[] = [];
   const docs: Document[] = [];
   const lines = text.split('\n');
   let docIndex = 0;
@@ -45,6 +46,7 @@ export function parseDygieJsonl(text: string, source = '<dygie-jsonl>', options:
       const value = parseJsonText(line, source, lineNo);
       const built = dygieDocumentToSentences(value, docIndex, lineNo, source, options);
       errors.push(...built.errors);
+      warnings.push(...built.warnings);
       docs.push(...built.sentences);
     } catch (err) {
       if (!(err instanceof DatasetError)) throw err;
@@ -53,6 +55,7 @@ export function parseDygieJsonl(text: string, source = '<dygie-jsonl>', options:
     docIndex++;
   });
   throwIfAny(errors);
+  reportWarnings(warnings, options.onWarnings);
   return docs;
 }
 
@@ -127,9 +130,10 @@ function dygieDocumentToSentences(
   line: number,
   file: string,
   options: ReadOptions,
-): { sentences: Document[]; errors: DatasetError[] } {
+): { sentences: Document[]; errors: DatasetError[]; warnings: DatasetWarning[] } {
   const errors: DatasetError[] = [];
-  const none = { sentences: [], errors };
+  const warnings: DatasetWarning[] = [];
+  const none = { sentences: [], errors, warnings };
   if (!isPlainObject(value)) {
     errors.push(new DatasetError({ file, line, docIndex }, `a document must be an object {doc_key, sentences, ner, relations} (got ${describeType(value)})`));
     return none;
@@ -235,8 +239,10 @@ function dygieDocumentToSentences(
       entity: (i, prop) => `ner[${s}][${entityFieldOf[i]}]` + (prop ? `[${{ start: 0, end: 1, type: 2 }[prop]}]` : ''),
       relation: (k, prop) => `relations[${s}][${relationFieldOf[k]}]` + (prop ? `[${{ head: 0, tail: 2, type: 4 }[prop]}]` : ''),
     };
-    errors.push(...validateDocument(doc, docIndex, { ...options, file }, names, { docId, line }));
-    out.push(doc);
+    const merged = mergeDocumentDuplicates(doc, docIndex, { ...options, file }, names, { docId, line });
+    errors.push(...merged.errors);
+    warnings.push(...merged.warnings);
+    out.push(merged.doc);
     offset += n;
   });
 
@@ -244,5 +250,5 @@ function dygieDocumentToSentences(
   for (const [k, v] of Object.entries(value)) if (!(MODEL_KEYS as readonly string[]).includes(k)) fields[k] = v;
   const dygie: DygieExtra = { fields, keyOrder: Object.keys(value) };
   if (out.length > 0) out[0].extra = { dygie: { ...dygie } };
-  return { sentences: errors.length > 0 ? [] : out, errors };
+  return { sentences: errors.length > 0 ? [] : out, errors, warnings };
 }

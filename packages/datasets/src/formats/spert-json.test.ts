@@ -123,3 +123,67 @@ describe('SpERT files and readDocuments', () => {
     expect(asSpert).toHaveLength(2);
   });
 });
+
+describe('duplicates in a SpERT JSON file', () => {
+  // Document 1 (orig_id 7): entities[2] duplicates entities[0], relations[1] points to it
+  // (so it repeats relations[0] once merged), relations[2] repeats relations[0] outright.
+  const DUPES =
+    '[{"tokens": ["Ann", "lives", "in", "Rome"], "entities": [{"type": "Peop", "start": 0, "end": 1}, {"type": "Loc", "start": 3, "end": 4}], "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}, ' +
+    '{"tokens": ["Bob", "lives", "in", "Oslo"], "entities": [{"type": "Peop", "start": 0, "end": 1}, {"type": "Loc", "start": 3, "end": 4}, {"type": "Peop", "start": 0, "end": 1}], ' +
+    '"relations": [{"type": "Live_In", "head": 0, "tail": 1}, {"type": "Live_In", "head": 2, "tail": 1}, {"type": "Live_In", "head": 0, "tail": 1}], "orig_id": 7}]';
+
+  it('are merged, with warnings naming the file, the document and the field', () => {
+    const warnings: string[] = [];
+    const calls: number[] = [];
+    const docs = parseSpertJson(DUPES, 'scierc_train.json', {
+      schema,
+      onWarnings: (w) => {
+        calls.push(w.length);
+        warnings.push(...w.map((x) => x.message));
+      },
+    });
+    expect(calls).toEqual([3]); // once per file
+    expect(docs[1].entities).toEqual([
+      { type: 'Peop', start: 0, end: 1 },
+      { type: 'Loc', start: 3, end: 4 },
+    ]);
+    expect(docs[1].relations).toEqual([{ type: 'Live_In', head: 0, tail: 1 }]);
+    expect(docs[1].extra?.spert).toEqual({ orig_id: 7 });
+    expect(warnings).toEqual([
+      'scierc_train.json: document 1 (id 7): entities[2] duplicates entities[0] (same span [0, 1) and type "Peop"): merged into it; relations[1] re-pointed to entities[0]',
+      'scierc_train.json: document 1 (id 7): relations[1] duplicates relations[0] (same type, head and tail, once duplicate entities are merged): dropped',
+      'scierc_train.json: document 1 (id 7): relations[2] duplicates relations[0] (same type, head and tail): dropped',
+    ]);
+  });
+
+  it('are errors with strict', () => {
+    const err = errorOf(() => parseSpertJson(DUPES, 'scierc_train.json', { schema, strict: true }));
+    expect(err.message).toBe('scierc_train.json: document 1 (id 7): entities[2] duplicates entities[0] (same span [0, 1) and type "Peop") (and 1 more error in this file)');
+    expect(err.errors.map((e) => e.field)).toEqual(['entities[2]', 'relations[2]']);
+  });
+
+  it('are printed to stderr without onWarnings (readDocuments too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanrel-dupes-'));
+    try {
+      const path = join(dir, 'train.json');
+      writeFileSync(path, DUPES);
+      const printed: unknown[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => void printed.push(...args);
+      try {
+        expect(readDocuments(path, { schema })[1].relations).toHaveLength(1);
+      } finally {
+        console.warn = warn;
+      }
+      expect(printed).toHaveLength(1);
+      expect(String(printed[0])).toMatch(new RegExp(`^warning: ${path.replace(/[.\\]/g, '\\$&')}: 3 duplicate annotations merged \\(strict: true makes them errors\\)\n  document 1 \\(id 7\\): entities\\[2\\]`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('other problems stay errors', () => {
+    const bad = DUPES.replace('"tail": 1}]}, ', '"tail": 5}]}, ');
+    expect(errorOf(() => parseSpertJson(bad, 'x.json', { schema })).message).toBe('x.json: document 0 (id 0): relations[0].tail = 5 is out of range (the document has 2 entities)');
+  });
+});

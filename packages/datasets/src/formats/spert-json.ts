@@ -5,11 +5,11 @@
  * byte for byte (Python `json.dumps` layout, other keys such as `orig_id` kept in place).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DatasetError, describeType, throwIfAny } from '../errors.js';
+import { DatasetError, describeType, reportWarnings, throwIfAny, type DatasetWarning } from '../errors.js';
 import { parseJsonText, toPythonJson } from '../json-text.js';
 import { isPlainObject } from '../type-schema.js';
 import type { Document, Entity, Relation } from '../types.js';
-import { validateDocument } from '../validate.js';
+import { mergeDocumentDuplicates } from '../validate.js';
 import type { ReadOptions } from './read-options.js';
 
 const MODEL_KEYS = new Set(['tokens', 'entities', 'relations']);
@@ -17,7 +17,8 @@ const MODEL_KEYS = new Set(['tokens', 'entities', 'relations']);
 /**
  * Parses SpERT JSON text. `source` names the input in errors. Every problem of every
  * document is collected; if there is any, the first is thrown as a `DatasetError` whose
- * `errors` holds them all. A document's id is its `orig_id` (as a string), else its index.
+ * `errors` holds them all. Duplicate entities and relations are merged with warnings
+ * (`options.onWarnings`), or are errors with `options.strict`. A document's id is its `orig_id` (as a string), else its index.
  */
 export function parseSpertJson(text: string, source = '<spert-json>', options: ReadOptions = {}): Document[] {
   const raw = parseJsonText(text, source);
@@ -25,6 +26,7 @@ export function parseSpertJson(text: string, source = '<spert-json>', options: R
     throw new DatasetError({ file: source }, `SpERT JSON must be an array of documents (got ${describeType(raw)})`);
   }
   const errors: DatasetError[] = [];
+  const warnings: DatasetWarning[] = [];
   const docs: Document[] = [];
   raw.forEach((entry, docIndex) => {
     const built = spertEntryToDocument(entry, docIndex, source);
@@ -32,11 +34,13 @@ export function parseSpertJson(text: string, source = '<spert-json>', options: R
       errors.push(...built.errors);
       return;
     }
-    const doc = built.doc!;
-    errors.push(...validateDocument(doc, docIndex, { ...options, file: source }));
-    docs.push(doc);
+    const merged = mergeDocumentDuplicates(built.doc!, docIndex, { ...options, file: source });
+    errors.push(...merged.errors);
+    warnings.push(...merged.warnings);
+    docs.push(merged.doc);
   });
   throwIfAny(errors);
+  reportWarnings(warnings, options.onWarnings);
   return docs;
 }
 
