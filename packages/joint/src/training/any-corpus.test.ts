@@ -67,6 +67,7 @@ const CORPORA: { name: string; schema: TypeSchema; docs: Document[] }[] = [
     schema: { entities: [entityType('Person')], relations: [relationType('Knows'), relationType('Sibling_Of', true)] },
     docs: pairCorpus(8, 'Person', 'Person', 'Knows').map((d, i) => (i % 2 ? { ...d, relations: [{ type: 'Sibling_Of', head: 0, tail: 1 }] } : d)),
   },
+  { name: 'one entity type and one relation type', schema: { entities: [entityType('Person')], relations: [relationType('Knows')] }, docs: pairCorpus(8, 'Person', 'Person', 'Knows', 6) },
   // One relation in 12 sentences: most batches have none.
   { name: 'one relation type, most batches without a relation', schema: { entities: [entityType('Person'), entityType('Location')], relations: [relationType('Live_In')] }, docs: pairCorpus(12, 'Person', 'Location', 'Live_In', 1) },
   { name: 'relation types, but no relation in the data', schema: PERSON_LOCATION, docs: pairCorpus(8, 'Person', 'Location', undefined) },
