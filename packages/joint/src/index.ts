@@ -34,12 +34,22 @@ export { VARIANT_NAMES, resolveVariant, variantFolderName, variantSpec, type Var
 export { JointModel, type JointModelParts, type RelationMode } from './model/joint-model.js';
 export { type PredictOptions, type TaggedDocument } from './model/predict-with-tags.js';
 export { decoderViews, goldTagsOf, relationSpanReps, sharesViews, type DecoderViews } from './model/decoder-views.js';
-export { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model/model-config.js';
+export { DEFAULT_KEPT_SPANS_PER_WORD, DEFAULT_MIN_KEPT_SPANS, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model/model-config.js';
 export { buildModel } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';
 export { gatherSpanLabels, packSpanLabels } from './model/span-labels.js';
 
-export { decodeBatch, decodeDocuments, decodeDocumentsWithTags, limitKeptSpans, type DecodedSentence, type SentenceInput } from './decoding/decode.js';
+export {
+  decodeBatch,
+  decodeDocuments,
+  decodeDocumentsWithTags,
+  emptyDecodeStats,
+  keptSpanLimit,
+  limitKeptSpans,
+  type DecodedSentence,
+  type DecodeStats,
+  type SentenceInput,
+} from './decoding/decode.js';
 export { assembleDocument, type DecodedRelation, type DecodedSpan } from './decoding/assemble-document.js';
 
 export { loadModel, saveModel, writeModelFiles, MODEL_CONFIG_FILE, MODEL_ENCODER_DIR, MODEL_SCHEMA_FILE, MODEL_WEIGHTS_FILE } from './io/model-folder.js';
@@ -60,7 +70,7 @@ export {
 } from './training/loss-strategy.js';
 export { negativeSamplingOf, sampleBatch } from './training/samplers.js';
 export { makeOptimizer, lrScheduleConfig } from './training/make-optimizer.js';
-export { devScores, evaluateOnDev, isBetter, selectionKey, type DevScores, type MicroScores } from './training/dev-evaluation.js';
+export { devScores, evaluateOnDev, formatDecodeCap, isBetter, selectionKey, type DevScores, type MicroScores } from './training/dev-evaluation.js';
 export {
   CHECKPOINT_DIR,
   OPTIMIZER_FILE,

@@ -63,7 +63,7 @@ class SpecChecker {
   }
 }
 
-const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'tokenInteraction', 'tagger', 'maxSpanWidth', 'maxKeptSpans', 'decodeBatchSize', 'training'];
+const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'tokenInteraction', 'tagger', 'maxSpanWidth', 'maxKeptSpans', 'keptSpansPerWord', 'minKeptSpans', 'decodeBatchSize', 'training'];
 const TRAINING = [
   'epochs',
   'batchSize',
@@ -106,6 +106,8 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
   if (hasInteraction !== hasTagger) c.problems.push(`${hasInteraction ? 'tokenInteraction' : 'tagger'} is set without ${hasInteraction ? 'tagger' : 'tokenInteraction'} (STSN needs both)`);
   c.int('maxSpanWidth', 1);
   c.int('maxKeptSpans', 1, true);
+  if (c.value('keptSpansPerWord') !== undefined) c.number('keptSpansPerWord', Number.MIN_VALUE, Infinity, true);
+  if (c.value('minKeptSpans') !== undefined) c.int('minKeptSpans', 1);
   c.int('decodeBatchSize', 1);
   if (c.object('training', TRAINING)) {
     c.int('training.epochs', 1);

@@ -45,6 +45,8 @@ export function ji2020Preset(): JointSpec {
     },
     maxSpanWidth: JI.maxSpanWidth,
     maxKeptSpans: null,
+    keptSpansPerWord: 0.4,
+    minKeptSpans: 8,
     decodeBatchSize: 8,
     training: {
       epochs: JI.spertEpochs,

@@ -36,6 +36,8 @@ export function spertPreset(): JointSpec {
     relationHead: { name: 'spert-relation-head.v1', config: { dropout: 0.1, threshold: 0.4, initStd: 0.02, maxPairs: 1000 } },
     maxSpanWidth: 10,
     maxKeptSpans: null,
+    keptSpansPerWord: 0.4,
+    minKeptSpans: 8,
     decodeBatchSize: 8,
     training: {
       epochs: 20,
@@ -70,6 +72,8 @@ export function dixitPreset(): JointSpec {
     relationHead: { name: 'dixit-relation-head.v1', config: { hiddenDims: [500, 500], dropout: 0.2, maxPairs: 1000 } },
     maxSpanWidth: 10,
     maxKeptSpans: null,
+    keptSpansPerWord: 0.4,
+    minKeptSpans: 8,
     decodeBatchSize: 8,
     training: {
       epochs: 100,

@@ -47,6 +47,8 @@ export function stsnPreset(): JointSpec {
     relationHead: { name: 'stsn-relation-head.v1', config: { dropout: 0.1, threshold: STSN.relationThreshold, initStd: 0.02, maxPairs: 1000 } },
     maxSpanWidth: STSN.maxSpanWidth,
     maxKeptSpans: null,
+    keptSpansPerWord: 0.4,
+    minKeptSpans: 8,
     decodeBatchSize: 8,
     training: {
       epochs: STSN.epochs,

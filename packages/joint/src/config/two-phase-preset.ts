@@ -46,6 +46,8 @@ export function twoPhasePreset(): JointSpec {
     relationHead: { name: relationHead.name, config: { ...relationHead.config, numEntityTypes: 'auto', dropout: 0.1, maxPairs: 1000 } },
     maxSpanWidth: TWO.maxSpanWidth,
     maxKeptSpans: null,
+    keptSpansPerWord: 0.4,
+    minKeptSpans: 8,
     decodeBatchSize: 8,
     training: {
       epochs: TWO.training.epochs,

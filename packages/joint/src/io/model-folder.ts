@@ -67,6 +67,11 @@ function checkModelConfig(raw: unknown, path: string): JointModelConfig {
   if ((c.tokenInteraction === undefined) !== (c.tagger === undefined)) throw new Error(`${path}: "tokenInteraction" and "tagger" go together (STSN)`);
   if (!Number.isInteger(c.maxSpanWidth) || c.maxSpanWidth! < 1) throw new Error(`${path}: "maxSpanWidth" must be a positive integer`);
   if (c.maxKeptSpans !== null && (!Number.isInteger(c.maxKeptSpans) || c.maxKeptSpans! < 1)) throw new Error(`${path}: "maxKeptSpans" must be a positive integer or null`);
+  // Absent in models saved before span pruning: the defaults apply (JointModel).
+  if (c.keptSpansPerWord !== undefined && c.keptSpansPerWord !== null && !(typeof c.keptSpansPerWord === 'number' && c.keptSpansPerWord > 0 && Number.isFinite(c.keptSpansPerWord))) {
+    throw new Error(`${path}: "keptSpansPerWord" must be a positive number or null`);
+  }
+  if (c.minKeptSpans !== undefined && (!Number.isInteger(c.minKeptSpans) || c.minKeptSpans < 1)) throw new Error(`${path}: "minKeptSpans" must be a positive integer`);
   if (!Number.isInteger(c.decodeBatchSize) || c.decodeBatchSize! < 1) throw new Error(`${path}: "decodeBatchSize" must be a positive integer`);
   return c as JointModelConfig;
 }
@@ -110,6 +115,8 @@ export async function loadModel(dir: string): Promise<JointModel> {
     const model = new JointModel({ encoder, spanHead, entityClassifier, relationHead, ...stsn }, schema, {
       maxSpanWidth: config.maxSpanWidth,
       maxKeptSpans: config.maxKeptSpans,
+      keptSpansPerWord: config.keptSpansPerWord,
+      minKeptSpans: config.minKeptSpans,
       decodeBatchSize: config.decodeBatchSize,
     });
     const weightsPath = join(dir, MODEL_WEIGHTS_FILE);

@@ -114,6 +114,8 @@ export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs:
     return new JointModel({ encoder, spanHead, entityClassifier, relationHead, ...stsn }, schema, {
       maxSpanWidth: spec.maxSpanWidth,
       maxKeptSpans: spec.maxKeptSpans,
+      keptSpansPerWord: spec.keptSpansPerWord,
+      minKeptSpans: spec.minKeptSpans,
       decodeBatchSize: spec.decodeBatchSize,
     });
   } catch (e) {

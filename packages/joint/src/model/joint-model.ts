@@ -5,7 +5,7 @@ import type { RelationHead } from '@spanrel/relation-heads';
 import type { EntityClassifier, SpanHead, StsnTagger, StsnTokenInteraction } from '@spanrel/span-heads';
 import { collectParameters } from '@spanrel/tensor-core';
 import { decodeDocuments, type SentenceInput } from '../decoding/decode.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model-config.js';
+import { DEFAULT_KEPT_SPANS_PER_WORD, DEFAULT_MIN_KEPT_SPANS, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DecodingSettings, type JointModelConfig } from './model-config.js';
 import { predictWithTags, type PredictOptions, type TaggedDocument } from './predict-with-tags.js';
 
 /** The components of a {@link JointModel}: four, plus STSN's token interaction and tagger (both or neither). */
@@ -95,7 +95,12 @@ export class JointModel {
     this.tokenInteraction = tokenInteraction;
     this.tagger = tagger;
     this.schema = structuredClone(schema);
-    this.decoding = { ...decoding };
+    // A model saved before span pruning existed (no `keptSpansPerWord`) decodes with the default cap.
+    this.decoding = {
+      ...decoding,
+      keptSpansPerWord: decoding.keptSpansPerWord === undefined ? DEFAULT_KEPT_SPANS_PER_WORD : decoding.keptSpansPerWord,
+      minKeptSpans: decoding.minKeptSpans ?? DEFAULT_MIN_KEPT_SPANS,
+    };
   }
 
   /** Every variable of the model, by `component.param` name (the variables themselves). */
@@ -136,11 +141,12 @@ export class JointModel {
    * tagger), each document also carries `tags`, the extended BIO tag the tagger
    * predicted for each of its words (`O`, `B-Peop`, `B-Loc/I-Org`, ...: those
    * whose label embeddings the heads read), from the same forward pass.
+   * With `{ stats }`, what the span cap did is added to it (see `DecodeStats`).
    */
   predict(sentences: readonly SentenceInput[], options: PredictOptions & { withTags: true }): TaggedDocument[];
   predict(sentences: readonly SentenceInput[], options?: PredictOptions): Document[];
   predict(sentences: readonly SentenceInput[], options: PredictOptions = {}): Document[] | TaggedDocument[] {
-    return options.withTags ? predictWithTags(this, sentences) : decodeDocuments(this, sentences);
+    return options.withTags ? predictWithTags(this, sentences, options.stats) : decodeDocuments(this, sentences, options.stats);
   }
 
   /** Frees every variable of the model. */

@@ -6,7 +6,7 @@
  * (decoding returns them from the same forward pass).
  */
 import type { Document } from '@spanrel/datasets';
-import { decodeDocumentsWithTags, type SentenceInput } from '../decoding/decode.js';
+import { decodeDocumentsWithTags, type DecodeStats, type SentenceInput } from '../decoding/decode.js';
 import type { JointModel } from './joint-model.js';
 
 /** A predicted document with its words' predicted tags (`tags.length === tokens.length`). */
@@ -16,6 +16,8 @@ export type TaggedDocument = Document & { tags: string[] };
 export interface PredictOptions {
   /** Also give each document its predicted tags (STSN models only: they need a tagger). */
   withTags?: boolean;
+  /** Counts of what the span cap did (`emptyDecodeStats()`), added to while predicting. */
+  stats?: DecodeStats;
 }
 
 /** Throws unless the model has a tagger, saying that only STSN-style models predict tags. */
@@ -26,8 +28,8 @@ export function checkHasTagger(model: JointModel): void {
 }
 
 /** See the file comment; sentences without words get no tags. */
-export function predictWithTags(model: JointModel, sentences: readonly SentenceInput[]): TaggedDocument[] {
+export function predictWithTags(model: JointModel, sentences: readonly SentenceInput[], stats?: DecodeStats): TaggedDocument[] {
   checkHasTagger(model);
-  const { docs, tags } = decodeDocumentsWithTags(model, sentences);
+  const { docs, tags } = decodeDocumentsWithTags(model, sentences, stats);
   return docs.map((doc, i) => ({ ...doc, tags: tags[i] ?? [] }));
 }

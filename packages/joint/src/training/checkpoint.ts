@@ -20,6 +20,7 @@ import { loadModel, writeModelFiles } from '../io/model-folder.js';
 import { recoverDirectory, replaceDirectory } from '../io/replace-directory.js';
 import type { JointModel } from '../model/joint-model.js';
 import type { DevScores } from './dev-evaluation.js';
+import type { DecodeStats } from '../decoding/decode.js';
 import { exportRngStates, importRngStates } from './rng-state.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -47,6 +48,8 @@ export interface EpochRecord {
   evalSeconds: number;
   /** Dev micro scores, or null without dev data. */
   dev: DevScores | null;
+  /** What the span cap did in the dev evaluation (absent without dev data, and in logs written before it existed). */
+  devDecoding?: DecodeStats;
   /** Whether this epoch's model became the best so far (and was saved). */
   best: boolean;
 }

@@ -2,6 +2,7 @@ import type { Document } from '@spanrel/datasets';
 import { evaluate, type Evaluation, type TaskScores } from '@spanrel/eval';
 import type { SelectionMetric } from '../config/joint-spec.js';
 import type { JointModel } from '../model/joint-model.js';
+import { emptyDecodeStats, type DecodeStats } from '../decoding/decode.js';
 
 /** Micro P/R/F1 (percent) of one task, as an epoch log keeps it. */
 export interface MicroScores {
@@ -24,10 +25,27 @@ export function devScores(evaluation: Evaluation): DevScores {
   return { ner: micro(evaluation.ner), re: micro(evaluation.re), rePlus: micro(evaluation.rePlus) };
 }
 
-/** Predicts the dev documents and scores them against their gold annotations. */
-export function evaluateOnDev(model: JointModel, dev: readonly Document[]): { scores: DevScores; evaluation: Evaluation } {
-  const evaluation = evaluate(dev, model.predict(dev), model.schema);
-  return { scores: devScores(evaluation), evaluation };
+/**
+ * Predicts the dev documents and scores them against their gold annotations;
+ * `decoding` says what the span cap did (see `DecodeStats`).
+ */
+export function evaluateOnDev(model: JointModel, dev: readonly Document[]): { scores: DevScores; evaluation: Evaluation; decoding: DecodeStats } {
+  const decoding = emptyDecodeStats();
+  const evaluation = evaluate(dev, model.predict(dev, { stats: decoding }), model.schema);
+  return { scores: devScores(evaluation), evaluation, decoding };
+}
+
+/**
+ * One line on the span cap when it was hit, e.g. `span cap hit in 12 of 40
+ * sentences (310 predicted entity spans dropped, at most 17 kept per
+ * sentence)`; null when it was not (or no counts).
+ */
+export function formatDecodeCap(stats: DecodeStats | undefined | null): string | null {
+  if (!stats || stats.cappedSentences === 0) return null;
+  return (
+    `span cap hit in ${stats.cappedSentences} of ${stats.sentences} sentences ` +
+    `(${stats.droppedSpans} predicted entity spans dropped, at most ${stats.maxKeptInSentence} kept per sentence)`
+  );
 }
 
 /** The selection key of dev scores: [the metric's micro F1, NER micro F1], compared lexicographically. */

@@ -256,10 +256,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const sums = state.epochSums;
       const evalStart = Date.now();
       let dev: EpochRecord['dev'] = null;
+      let devDecoding: EpochRecord['devDecoding'];
       let best = false;
       if (options.dev.length > 0) {
         emit({ type: 'evaluate', epoch: epoch + 1, sentences: options.dev.length });
-        dev = evaluateOnDev(model, options.dev).scores;
+        ({ scores: dev, decoding: devDecoding } = evaluateOnDev(model, options.dev));
         const key = selectionKey(dev, t.selectionMetric);
         best = isBetter(key, state.bestKey);
         if (best) {
@@ -287,6 +288,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         trainSeconds: sums.seconds,
         evalSeconds: (Date.now() - evalStart) / 1000,
         dev,
+        ...(devDecoding ? { devDecoding } : {}),
         best,
       };
       state.history.push(record);
