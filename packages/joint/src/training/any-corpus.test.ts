@@ -70,7 +70,12 @@ const CORPORA: { name: string; schema: TypeSchema; docs: Document[] }[] = [
   { name: 'one entity type and one relation type', schema: { entities: [entityType('Person')], relations: [relationType('Knows')] }, docs: pairCorpus(8, 'Person', 'Person', 'Knows', 6) },
   // One relation in 12 sentences: most batches have none.
   { name: 'one relation type, most batches without a relation', schema: { entities: [entityType('Person'), entityType('Location')], relations: [relationType('Live_In')] }, docs: pairCorpus(12, 'Person', 'Location', 'Live_In', 1) },
-  { name: 'relation types, but no relation in the data', schema: PERSON_LOCATION, docs: pairCorpus(8, 'Person', 'Location', undefined) },
+  // ... and half the sentences (whole batches) without an entity either.
+  {
+    name: 'relation types, but no relation in the data',
+    schema: PERSON_LOCATION,
+    docs: pairCorpus(8, 'Person', 'Location', undefined).map((d, i) => (i >= 4 ? { ...d, tokens: ['it', 'rained', 'all', 'day', '.'], entities: [] } : d)),
+  },
   { name: 'sentences of 120-150 words, entities at the end', schema: PERSON_LOCATION, docs: longCorpus(4) },
 ];
 
