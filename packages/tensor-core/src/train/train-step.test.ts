@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../init/rng.js';
-import { AdamW } from './adamw.js';
+import { AdamW, type AdamWStepOptions } from './adamw.js';
 import { trainStep } from './train-step.js';
 
 beforeAll(async () => {
@@ -67,9 +67,9 @@ describe('trainStep', () => {
     const params = new Map([['b', second], ['a', first]]); // parameter order differs from creation order
     const seen: string[] = [];
     class RecordingAdamW extends AdamW {
-      override step(grads: Map<string, tf.Tensor>): void {
+      override step(grads: Map<string, tf.Tensor>, options?: AdamWStepOptions): number | undefined {
         seen.push(...grads.keys());
-        super.step(grads);
+        return super.step(grads, options);
       }
     }
     const opt = new RecordingAdamW(params, { lr: 0.1 });

@@ -132,14 +132,22 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, AdamWSimdExports>();
+/** The part of the `WebAssembly` global used here (the package's TypeScript libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+  Memory: abstract new (...args: never[]) => object;
+}
+const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** The heap memory of a wasm backend (the Emscripten module's exported `memory`), or undefined. */
-function heapMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
+let compiled: object | null | undefined;
+const instances = new WeakMap<object, AdamWSimdExports>();
+
+/** The heap memory (a `WebAssembly.Memory`) of a wasm backend (the Emscripten module's exported `memory`), or undefined. */
+function heapMemory(backend: BackendWasm): object | undefined {
   const m = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown; wasmExports?: { memory?: unknown } };
   const mem = m.asm?.memory ?? m.wasmMemory ?? m.wasmExports?.memory;
-  return mem instanceof WebAssembly.Memory ? mem : undefined;
+  return WASM && mem instanceof WASM.Memory ? (mem as object) : undefined;
 }
 
 /**
@@ -153,13 +161,13 @@ export function adamwSimd(backend: BackendWasm): AdamWSimdExports | undefined {
   if (cached) return cached;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(moduleBytes());
+      compiled = new WASM!.Module(moduleBytes());
     } catch {
       compiled = null;
     }
   }
   if (!compiled) return undefined;
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  const instance = new WASM!.Instance(compiled, { env: { memory } });
   const exports = instance.exports as unknown as AdamWSimdExports;
   instances.set(memory, exports);
   return exports;
