@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from '@spanrel/datasets';
-import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
+import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { describeBackend, initBackend } from '@spanrel/tensor-core';
 import { processIO, requireString, UsageError, type CliIO } from './command.js';
 import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
@@ -47,10 +47,10 @@ export async function loadModelFlag(values: Record<string, unknown>, io: CliIO):
 }
 
 /** `model.predict` in slices, with a progress bar when there are many sentences. */
-export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label?: string): Document[];
-export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label: string, options: { withTags: true }): TaggedDocument[];
-export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label = 'predicting', options: { withTags?: boolean } = {}): Document[] {
-  const predict = (part: readonly SentenceInput[]) => (options.withTags ? model.predict(part, { withTags: true }) : model.predict(part));
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label?: string, options?: { stats?: DecodeStats }): Document[];
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label: string, options: { withTags: true; stats?: DecodeStats }): TaggedDocument[];
+export function predictWithProgress(model: JointModel, sentences: readonly SentenceInput[], io: CliIO, label = 'predicting', options: { withTags?: boolean; stats?: DecodeStats } = {}): Document[] {
+  const predict = (part: readonly SentenceInput[]) => (options.withTags ? model.predict(part, { withTags: true, stats: options.stats }) : model.predict(part, { stats: options.stats }));
   const slice = 64;
   if (sentences.length <= slice) return predict(sentences);
   const bar = new ProgressBar({ label, total: sentences.length, unit: 'sentence', stream: progressStream(io) });

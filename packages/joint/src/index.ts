@@ -22,7 +22,7 @@ export type {
   TrainingSpec,
   VocabularySpec,
 } from './config/joint-spec.js';
-export { PRESET_NAMES, dixitPreset, preset, spertPreset, withEncoder, type PresetName } from './config/presets.js';
+export { PRESET_NAMES, SPERT_BILSTM_PEAK_LR, dixitPreset, preset, spertPreset, withEncoder, type PresetName } from './config/presets.js';
 export { ji2020Preset } from './config/ji2020-preset.js';
 export { twoPhasePreset } from './config/two-phase-preset.js';
 export { stsnPreset } from './config/stsn-preset.js';
@@ -71,6 +71,19 @@ export {
 export { negativeSamplingOf, sampleBatch } from './training/samplers.js';
 export { makeOptimizer, lrScheduleConfig } from './training/make-optimizer.js';
 export { devScores, evaluateOnDev, formatDecodeCap, isBetter, selectionKey, type DevScores, type MicroScores } from './training/dev-evaluation.js';
+export {
+  formatModelProfile,
+  formatPhaseProfile,
+  PhaseRecorder,
+  profileKernels,
+  profileTraining,
+  type KernelTime,
+  type MarkPart,
+  type ModelProfile,
+  type PhaseProfile,
+  type ProfiledWork,
+  type ProfileOptions,
+} from './training/profile.js';
 export {
   CHECKPOINT_DIR,
   OPTIMIZER_FILE,

@@ -1,5 +1,6 @@
 import { readDocuments, writeDocuments } from '@spanrel/datasets';
 import { evaluate, formatEvaluation } from '@spanrel/eval';
+import { emptyDecodeStats, formatDecodeCap } from '@spanrel/joint';
 import { requireString, type Command } from '../command.js';
 import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
 import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
@@ -32,8 +33,11 @@ ${BACKEND_USAGE}`,
     try {
       const gold = readDocuments(dataPath, { schema: model.schema, ...dataReadOptions(values, io) });
       const started = Date.now();
-      const predictions = predictWithProgress(model, gold, io);
+      const stats = emptyDecodeStats();
+      const predictions = predictWithProgress(model, gold, io, 'predicting', { stats });
       io.err(`predicted ${gold.length} sentences in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const cap = formatDecodeCap(stats);
+      if (cap) io.err(`${cap}: the model predicts more entities than keptSpansPerWord allows (an undertrained model?)`);
       if (typeof values.pred === 'string') {
         writeDocuments(values.pred, predictions);
         io.err(`predictions written to ${values.pred}`);

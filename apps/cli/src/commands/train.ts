@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import { readDocuments, readTypeSchema } from '@spanrel/datasets';
 import {
   BEST_MODEL_DIR,
+  formatDecodeCap,
+  formatModelProfile,
   hasCheckpoint,
   mergeSpec,
   PRESET_NAMES,
+  profileTraining,
   resolveSpec,
   TRAIN_LOG_FILE,
   train,
@@ -43,10 +46,12 @@ export function specFromFlags(values: Record<string, unknown>): JointSpec {
 }
 
 function formatScores(record: EpochRecord): string {
+  const cap = formatDecodeCap(record.devDecoding);
   const dev = record.dev ? `dev NER ${record.dev.ner.f1.toFixed(2)}  RE ${record.dev.re.f1.toFixed(2)}  RE+ ${record.dev.rePlus.f1.toFixed(2)}` : 'no dev set';
   return (
     `epoch ${record.epoch}: loss ${record.loss.toFixed(4)} (entity ${record.entityLoss.toFixed(4)}, relation ${record.relationLoss.toFixed(4)})  ` +
-    `${dev}${record.best ? '  [best, saved]' : ''}  (${record.trainSeconds.toFixed(1)} s training, ${record.evalSeconds.toFixed(1)} s evaluating)`
+    `${dev}${record.best ? '  [best, saved]' : ''}  (${record.trainSeconds.toFixed(1)} s training, ${record.evalSeconds.toFixed(1)} s evaluating)` +
+    (cap ? `\n  dev decoding: ${cap}` : '')
   );
 }
 
@@ -97,6 +102,24 @@ function reporter(io: CliIO): (event: TrainEvent) => void {
   };
 }
 
+/** `spanrel train ... --profile`: see `profileTraining` in @spanrel/joint. */
+async function profileCommand(values: Record<string, unknown>, io: CliIO): Promise<number> {
+  if (values.resume === true) throw new UsageError('--profile cannot be combined with --resume');
+  const steps = optionalInt(values, 'profile-steps', 4);
+  const top = optionalInt(values, 'profile-top', 20);
+  const spec = specFromFlags(values);
+  const schema = readTypeSchema(requireString(values, 'types'));
+  const trainDocs = readDocuments(requireString(values, 'train'), { schema, ...dataReadOptions(values, io) });
+  const devDocs = typeof values.dev === 'string' ? readDocuments(values.dev, { schema, ...dataReadOptions(values, io) }) : [];
+  const vectorFiles = typeof values['vectors-for'] === 'string' ? values['vectors-for'].split(',').filter((f) => f !== '') : [];
+  io.err(`profiling preset ${spec.preset} (${spec.encoder.name} + ${spec.spanHead.name} + ${spec.relationHead.name}): ${steps} training steps of ${spec.training.batchSize} and ${devDocs.length > 0 ? steps : 0} decode batches of ${spec.decodeBatchSize}, after one of each unprofiled`);
+  await startBackend(values, io);
+  const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema, ...dataReadOptions(values, io) }));
+  const profile = await profileTraining({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, steps, evalBatches: steps });
+  io.out(formatModelProfile(profile, top));
+  return 0;
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a joint entity and relation model from a preset, keeping the best model on dev',
@@ -115,6 +138,11 @@ export const trainCommand: Command = {
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
   --no-fused  shortcut for {"training": {"optimizer": {"fused": false}}}: the op-by-op AdamW (same numbers, slower)
+  --profile   instead of training: run --profile-steps training steps and as many dev decode batches under
+              tf.profile and print kernel time by kernel (top --profile-top), kernel calls per sentence and
+              the time outside kernels; writes nothing (--out not needed)
+  --profile-steps N  profiled training steps and decode batches (default 4; one more of each first, unprofiled)
+  --profile-top N    kernels listed (default 20)
 ${STRICT_USAGE}
 ${BACKEND_USAGE}`,
   options: {
@@ -130,10 +158,14 @@ ${BACKEND_USAGE}`,
     epochs: { type: 'string' },
     seed: { type: 'string' },
     'no-fused': { type: 'boolean' },
+    profile: { type: 'boolean' },
+    'profile-steps': { type: 'string' },
+    'profile-top': { type: 'string' },
     backend: { type: 'string' },
     ...STRICT_OPTION,
   },
   async run(values, io) {
+    if (values.profile === true) return profileCommand(values, io);
     const out = requireString(values, 'out');
     const vectorFiles = typeof values['vectors-for'] === 'string' ? values['vectors-for'].split(',').filter((f) => f !== '') : [];
     const trainPath = requireString(values, 'train');
