@@ -47,6 +47,9 @@ describe('ji2020 and twophase presets', () => {
       expect(withEncoder(preset(name), 'bert:bert-base-cased').training.optimizer.lr).toMatchObject({ peakLr: 5e-5 });
     }
     expect(withEncoder(preset('dixit'), 'bert:x').training.optimizer.lr).toEqual(preset('dixit').training.optimizer.lr);
+    // spert with the BiLSTM learns faster at 3e-3 (see spertPreset); BERT gets the paper's 5e-5 back.
+    expect(preset('spert').training.optimizer.lr).toMatchObject({ kind: 'linear-warmup-decay', peakLr: 3e-3, warmupProportion: 0.1 });
+    expect(withEncoder(preset('spert'), 'bert:x').training.optimizer.lr).toMatchObject({ peakLr: 5e-5 });
   });
 
   it('checks the ratio sampling and the loss fields, naming them', () => {

@@ -6,9 +6,9 @@ import type { OptimizerSpec, TrainingSpec } from './joint-spec.js';
  * AdamW without bias correction (BertAdam), linear warmup then linear decay. The
  * peak rate is the BiLSTM encoder's; `withEncoder('bert:...')` sets the papers' 5e-5.
  */
-export function warmupAdamW({ warmupProportion = 0.1, weightDecay = 0.01, eps = 1e-8 } = {}): OptimizerSpec {
+export function warmupAdamW({ warmupProportion = 0.1, weightDecay = 0.01, eps = 1e-8, peakLr = BILSTM_PEAK_LR } = {}): OptimizerSpec {
   return {
-    lr: { kind: 'linear-warmup-decay', peakLr: BILSTM_PEAK_LR, warmupProportion },
+    lr: { kind: 'linear-warmup-decay', peakLr, warmupProportion },
     weightDecay,
     beta1: 0.9,
     beta2: 0.999,
