@@ -51,9 +51,10 @@ export interface AllSpansSamplingSpec {
   relationCandidates: 'selected' | 'selected+gold';
   /**
    * At most this many selected spans per sentence (the most probable ones), or
-   * null for no limit. A freshly initialised entity classifier selects about
-   * three spans in four, whose K (K - 1) pairs make the first steps very slow;
-   * the limit only binds then.
+   * null for the decoding cap (`keptSpansPerWord` / `minKeptSpans` /
+   * `maxKeptSpans`: no limit only when those are null too). A freshly
+   * initialised entity classifier selects about three spans in four, whose
+   * K (K - 1) pairs make the first steps very slow; the limit only binds then.
    */
   maxSelectedSpans: number | null;
 }

@@ -17,7 +17,8 @@ import { buildModel } from '../model/build-model.js';
 import type { JointModel } from '../model/joint-model.js';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
 import { evaluateOnDev, formatDecodeCap } from '../training/dev-evaluation.js';
-import { train } from '../training/train.js';
+import { train, trainingBatch } from '../training/train.js';
+import { trainingLosses } from '../training/training-loss.js';
 import { decodeBatch, emptyDecodeStats, keptSpanLimit, limitKeptSpans } from './decode.js';
 
 const root = mkdtempSync(join(tmpdir(), 'spanrel-decode-cap-'));
@@ -133,6 +134,29 @@ for (const presetName of ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'] as con
     });
   });
 }
+
+describe('training with the cap', () => {
+  it('all-spans selection with maxSelectedSpans null keeps at most the decoding cap per sentence', async () => {
+    const spec = tinySpec('dixit', { training: { sampling: { maxSelectedSpans: null } } });
+    expect(spec.training.sampling).toMatchObject({ maxSelectedSpans: null });
+    const model = await buildModel(spec, TINY_SCHEMA, tinyCorpus(12));
+    try {
+      acceptEverySpan(model);
+      const paired: number[] = [];
+      const score = model.relationHead.score.bind(model.relationHead);
+      model.relationHead.score = (enc, reps, pairs, training) => {
+        paired.push(reps.shape[1]); // K: spans paired in the batch's widest sentence
+        return score(enc, reps, pairs, training);
+      };
+      const docs = devDocs().slice(-3); // 42 words each
+      const sampling = spec.training.sampling.strategy === 'all-spans' ? spec.training.sampling : undefined;
+      tf.tidy(() => trainingLosses(model, trainingBatch(spec, TINY_SCHEMA, docs, 0, 0), sampling, 'sum', spec.training.loss).loss);
+      expect(paired).toEqual([17]);
+    } finally {
+      model.dispose();
+    }
+  });
+});
 
 describe('dev evaluation with the cap', () => {
   it('reports the cap in its counts and in one line', async () => {

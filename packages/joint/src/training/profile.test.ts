@@ -51,10 +51,13 @@ describe('profileKernels', () => {
   });
 
   it('lists custom-gradient scopes apart and does not count them twice', async () => {
-    const square = tf.customGrad((x: tf.Tensor) => ({ value: tf.mul(x, x), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(x, 2)) }));
+    const square = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const x = args[0] as tf.Tensor;
+      return { value: tf.mul(x, x), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(x, 2)) };
+    });
     const x = tf.tensor1d([1, 2, 3]);
     const p = await profileKernels('custom', () => {
-      tf.tidy(() => square(x));
+      tf.tidy(() => square(x) as tf.Tensor);
       return 1;
     });
     x.dispose();

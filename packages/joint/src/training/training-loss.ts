@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { allPairs, pairsToBatch, type PairBatch } from '@spanrel/relation-heads';
 import { filterSpans, gatherKeptSpans, spansToTensor } from '@spanrel/span-heads';
 import type { AllSpansSamplingSpec, LossSpec } from '../config/joint-spec.js';
-import { limitKeptSpans } from '../decoding/decode.js';
+import { keptSpanLimit, limitKeptSpans } from '../decoding/decode.js';
 import { decoderViews, goldTagsOf, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { gatherSpanLabels } from '../model/span-labels.js';
 import type { JointModel } from '../model/joint-model.js';
@@ -114,7 +114,7 @@ function gatheredRelationTargets(model: JointModel, batch: AllSpansBatch, gather
  * Dixit & Al-Onaizan's training forward (section 3.4): every span up to the max
  * width is classified (entity cross-entropy over all spans); the spans the
  * classifier selects (best class not `none`; with `selected+gold` also the gold
- * entities; at most `maxSelectedSpans`, the most probable) are paired in every
+ * entities; at most `maxSelectedSpans` (null: the decoding cap), the most probable) are paired in every
  * order and the pairs' relation loss is added (cross-entropy against the gold
  * relation type, `none` when the two spans are not related). `sum`: both losses
  * summed over their samples (the paper). The pairs carry the gold classes of
@@ -142,7 +142,9 @@ export function allSpansTrainingLoss(
     const { loss: entityLoss, logits } = strategy.entityLoss(model, reps, labels, spanMask, reduction); // logits [B, S, C]
 
     // Selection is a decision, not differentiated: read back which spans are kept.
-    const kept = limitKeptSpans(filterSpans(logits, spanMask), sampling.maxSelectedSpans);
+    // null: the decoding cap per sentence, so that an untrained classifier's selection cannot pair every span either.
+    const limit = sampling.maxSelectedSpans ?? batch.tokens.map((words) => keptSpanLimit(words.length, model.decoding));
+    const kept = limitKeptSpans(filterSpans(logits, spanMask), limit);
     const selected = kept.indices.map((indices, b) =>
       sampling.relationCandidates === 'selected+gold' ? [...new Set([...indices, ...batch.goldSpans[b]])].sort((x, y) => x - y) : indices,
     );
