@@ -15,6 +15,9 @@
  * entry named after its scope, *and* its inner kernels are recorded too: those
  * entries (names that are not registered kernels of the backend) are listed as
  * scopes and left out of the kernel totals, so nothing is counted twice.
+ * tfjs' NaN check of every kernel output while profiling is turned off for the
+ * profile (it copies every output). The profiler still costs time (a record and
+ * a promise per kernel): `unprofiledMs` gives the same work's wall time without it.
  *
  * ```ts
  * const profile = await profileTraining({ spec, schema, train: trainDocs, dev: devDocs, steps: 4, evalBatches: 4 });
@@ -119,11 +122,22 @@ async function profileRaw(
   };
   let wallMs = 0;
   let sentences = 0;
-  const info = await tf.profile(async () => {
-    const start = performance.now();
-    sentences = await work(mark);
-    wallMs = performance.now() - start;
-  });
+  // While profiling, tfjs also reads back every kernel output to look for NaNs
+  // (CHECK_COMPUTATION_FOR_ERRORS, on by default): a copy of every tensor that
+  // training never makes. Off for the profile, restored after.
+  const env = tf.env();
+  const checking = env.getBool('CHECK_COMPUTATION_FOR_ERRORS');
+  env.set('CHECK_COMPUTATION_FOR_ERRORS', false);
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(async () => {
+      const start = performance.now();
+      sentences = await work(mark);
+      wallMs = performance.now() - start;
+    });
+  } finally {
+    env.set('CHECK_COMPUTATION_FOR_ERRORS', checking);
+  }
   const kernels: RawKernel[] = [];
   for (const k of info.kernels) kernels.push({ name: k.name, ms: await kernelMsOf(k.kernelTimeMs) });
   info.kernels.length = 0; // the engine keeps its last profile: do not hold the entries
@@ -268,20 +282,16 @@ export async function profileTraining(options: ProfileOptions): Promise<ModelPro
     const params = model.parameters();
     const sampling = t.sampling.strategy === 'all-spans' ? t.sampling : undefined;
     // The training batches in the order `train` takes them (epoch after epoch when there are few documents).
-    let epoch = 0;
-    let position = 0;
-    let batches = epochBatches(options.train.length, t.batchSize, spec.seed, epoch);
-    const nextBatch = (): readonly Document[] => {
-      if (position >= batches.length) {
-        epoch += 1;
-        position = 0;
-        batches = epochBatches(options.train.length, t.batchSize, spec.seed, epoch);
-      }
-      return batches[position++].map((i) => options.train[i]);
-    };
-    const step = (mark: MarkPart): number => {
-      const docs = nextBatch();
-      const batch = trainingBatch(spec, schema, docs, epoch, position - 1);
+    const positions: { epoch: number; position: number }[] = [];
+    for (let epoch = 0; positions.length < steps + 1; epoch++) {
+      const count = Math.ceil(options.train.length / t.batchSize);
+      for (let position = 0; position < count && positions.length < steps + 1; position++) positions.push({ epoch, position });
+    }
+    const batchesOf = new Map<number, number[][]>();
+    const step = (at: { epoch: number; position: number }, mark: MarkPart): number => {
+      if (!batchesOf.has(at.epoch)) batchesOf.set(at.epoch, epochBatches(options.train.length, t.batchSize, spec.seed, at.epoch));
+      const docs = batchesOf.get(at.epoch)![at.position].map((i) => options.train[i]);
+      const batch = trainingBatch(spec, schema, docs, at.epoch, at.position);
       const timed = Object.create(optimizer) as AdamW; // the optimizer with its step timed as `optimizer`
       timed.step = (grads, stepOptions) => mark('optimizer', () => optimizer.step(grads, stepOptions));
       const loss = trainStep(params, () => trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss, timed, t.clipNorm === null ? {} : { clip: t.clipNorm });
@@ -290,14 +300,15 @@ export async function profileTraining(options: ProfileOptions): Promise<ModelPro
     };
     const noMark: MarkPart = (_part, fn) => fn();
 
-    if (warmup) step(noMark);
+    if (warmup) step(positions[steps], noMark); // the batch after the profiled ones
     const trainRecorder = new PhaseRecorder('train');
-    for (let i = 0; i < steps; i++) await trainRecorder.run(step);
+    for (let i = 0; i < steps; i++) await trainRecorder.run((mark) => step(positions[i], mark));
 
     const size = model.decoding.decodeBatchSize;
     const evalDocs = (b: number) => options.dev.slice((b * size) % options.dev.length).concat(options.dev).slice(0, size);
     const decoding = emptyDecodeStats();
     let evalProfile: PhaseProfile | null = null;
+    let evalMs: number | null = null;
     if (evalBatches > 0) {
       if (warmup) model.predict(evalDocs(0));
       const evalRecorder = new PhaseRecorder('eval');
@@ -309,16 +320,20 @@ export async function profileTraining(options: ProfileOptions): Promise<ModelPro
         });
       }
       evalProfile = evalRecorder.result();
+      if (unprofiled) {
+        // The same batches with the same weights, without the profiler.
+        const start = performance.now();
+        for (let b = 0; b < evalBatches; b++) model.predict(evalDocs(b));
+        evalMs = performance.now() - start;
+      }
     }
 
     let unprofiledMs: ModelProfile['unprofiledMs'] = null;
     if (unprofiled) {
-      let start = performance.now();
-      for (let i = 0; i < steps; i++) step(noMark);
-      const trainMs = performance.now() - start;
-      start = performance.now();
-      for (let b = 0; b < evalBatches; b++) model.predict(evalDocs(b));
-      unprofiledMs = { train: trainMs, eval: evalBatches > 0 ? performance.now() - start : null };
+      // The same batches (and samples) again, without the profiler (the weights have moved on a little).
+      const start = performance.now();
+      for (let i = 0; i < steps; i++) step(positions[i], noMark);
+      unprofiledMs = { train: performance.now() - start, eval: evalMs };
     }
     return { backend: tf.getBackend(), preset: spec.preset, train: trainRecorder.result(), eval: evalProfile, decoding, unprofiledMs };
   } finally {
