@@ -88,11 +88,14 @@ results.rejectAll = devEval('rigged: accepts no span');
 rig(model, 'accept');
 results.acceptAll = devEval('rigged: accepts every span (capped)');
 // Without the cap, on the first few sentences only (each costs O(S^2) pairs, S = ~10 x words).
+const rssCapped = process.resourceUsage().maxRSS / 1024; // MB, peak so far (every capped evaluation)
 const few = devDocs.slice(0, Number(values.uncapped));
 const words = few.reduce((s, d) => s + d.tokens.length, 0);
-results.acceptAllFewCapped = devEval(`  same, first ${few.length} sentences (${words} words)`, few);
-model.decoding.keptSpansPerWord = null;
-results.acceptAllFewUncapped = devEval(`  same, without the cap`, few);
+if (few.length > 0) {
+  results.acceptAllFewCapped = devEval(`  same, first ${few.length} sentences (${words} words)`, few);
+  model.decoding.keptSpansPerWord = null;
+  results.acceptAllFewUncapped = devEval(`  same, without the cap`, few);
+}
 restore();
 
 const ratio = (a, b) => (b > 0 ? a / b : null);
@@ -105,8 +108,11 @@ const summary = {
   acceptAllOverTrained: ratio(results.acceptAll.seconds, results.trained.seconds),
   acceptAllOverRejectAll: ratio(results.acceptAll.seconds, results.rejectAll.seconds),
   maxKeptInSentence: results.acceptAll.maxKeptInSentence,
-  uncappedFew: { sentences: few.length, cappedSeconds: results.acceptAllFewCapped.seconds, uncappedSeconds: results.acceptAllFewUncapped.seconds, uncappedPairs: results.acceptAllFewUncapped.pairs },
+  longestSentence: Math.max(...devDocs.map((d) => d.tokens.length)),
+  peakRssMbCapped: Math.round(rssCapped),
+  uncappedFew: few.length > 0 ? { sentences: few.length, cappedSeconds: results.acceptAllFewCapped.seconds, uncappedSeconds: results.acceptAllFewUncapped.seconds, uncappedPairs: results.acceptAllFewUncapped.pairs } : null,
 };
+log(`peak RSS through the capped evaluations: ${summary.peakRssMbCapped} MB`);
 log(`accept-every-span / as-trained: ${summary.acceptAllOverTrained?.toFixed(2)}x; / accept-no-span: ${summary.acceptAllOverRejectAll?.toFixed(2)}x`);
 console.log(JSON.stringify(summary));
 for (const v of saved.values()) v.dispose();

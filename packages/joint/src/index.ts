@@ -43,6 +43,7 @@ export {
   decodeBatch,
   decodeDocuments,
   decodeDocumentsWithTags,
+  decodeLimits,
   emptyDecodeStats,
   keptSpanLimit,
   limitKeptSpans,

@@ -19,7 +19,7 @@ import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
 import { evaluateOnDev, formatDecodeCap } from '../training/dev-evaluation.js';
 import { train, trainingBatch } from '../training/train.js';
 import { trainingLosses } from '../training/training-loss.js';
-import { decodeBatch, emptyDecodeStats, keptSpanLimit, limitKeptSpans } from './decode.js';
+import { decodeBatch, decodeLimits, emptyDecodeStats, keptSpanLimit, limitKeptSpans } from './decode.js';
 
 const root = mkdtempSync(join(tmpdir(), 'spanrel-decode-cap-'));
 
@@ -104,6 +104,26 @@ for (const presetName of ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'] as con
         expect(maxKept).toBe(17); // the 42-word sentences
         expect(stats).toEqual({ sentences: docs.length, cappedSentences: docs.length, droppedSpans: dropped, keptSpans: predicted.reduce((n, d) => n + d.entities.length, 0), maxKeptInSentence: 17, pairs });
       } finally {
+        model.dispose();
+      }
+    });
+
+    it('scoring pairs a slice of sentences at a time (decodeLimits.pairWords) predicts the same, leaking nothing', async () => {
+      const docs = devDocs();
+      const model = await buildModel(tinySpec(presetName), TINY_SCHEMA, tinyCorpus(12));
+      const saved = decodeLimits.pairWords;
+      try {
+        acceptEverySpan(model);
+        const whole = model.predict(docs);
+        decodeLimits.pairWords = 1; // one sentence per slice
+        let sliced: Document[] = [];
+        expectNoLeak(() => {
+          sliced = model.predict(docs);
+        });
+        expect(sliced).toEqual(whole);
+        expect(whole.reduce((n, d) => n + d.relations.length, 0)).toBeGreaterThan(0);
+      } finally {
+        decodeLimits.pairWords = saved;
         model.dispose();
       }
     });

@@ -124,8 +124,7 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
     const gathered = shared ? gatheredReps : { ...gatheredReps, reps: relationSpanReps(model, views, gatheredReps.reps, gatheredReps.spans, gatheredReps.mask, false) }; // reps [B, K, Dr]
     const spanLabels = packSpanLabels(kept.classes, gathered.mask.shape[1]); // [B, K] predicted classes
     const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
-    const relationLogits = model.relationHead.score(views.relation, gathered.reps, pairs, false); // [B, P, R or R + 1]
-    const relations = model.relationHead.predict(relationLogits, pairs);
+    const relations = predictRelations(model, views.relation, gathered.reps, pairs);
     if (stats) stats.pairs += kept.indices.reduce((n, k) => n + k.length * (k.length - 1), 0);
     return candidates.map((list, b) => ({
       spans: kept.indices[b].map((s, k) => ({ start: list[s][0], end: list[s][1], type: kept.classes[b][k] - 1, score: kept.scores[b][k] })),
@@ -133,6 +132,50 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
       ...(views.predictedTags ? { tags: views.predictedTags[b] } : {}),
     }));
   });
+}
+
+/**
+ * Bounds on decoding's working memory. `pairWords`: the most pairs x words a
+ * relation head scores at once (heads such as SpERT's build `[B, P, T, D]` pair
+ * contexts, chunked along P by their `maxPairs` only): a batch whose B x P x T
+ * is larger is scored a slice of its sentences at a time (at least one).
+ * Mutable for tests and benchmarks.
+ */
+export const decodeLimits = { pairWords: 1 << 17 };
+
+/** Every batch-first tensor of `value` (an encoder output, a pair batch, a tensor), rows `[start, start + size)` of its B. */
+function sliceSentences<T>(value: T, start: number, size: number, batchSize: number): T {
+  const cut = (t: tf.Tensor) => (t.shape[0] === batchSize ? tf.slice(t, start, size) : t);
+  if (value instanceof tf.Tensor) return cut(value) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) out[key] = v instanceof tf.Tensor ? cut(v) : v;
+  return out as T;
+}
+
+/**
+ * The relation head's predictions for a batch (inside the caller's tidy):
+ * scored in one call, or, when B x P x T passes {@link decodeLimits}, a slice
+ * of sentences at a time, each slice's tensors freed before the next.
+ */
+function predictRelations(
+  model: JointModel,
+  enc: Parameters<JointModel['relationHead']['score']>[0],
+  reps: tf.Tensor3D,
+  pairs: ReturnType<typeof allPairs>,
+): ReturnType<JointModel['relationHead']['predict']> {
+  const [batchSize, numPairs] = pairs.pairMask.shape; // B, P
+  const seqLen = enc.hidden.shape[1]; // T
+  const perSlice = Math.max(1, Math.floor(decodeLimits.pairWords / Math.max(1, numPairs * seqLen)));
+  if (perSlice >= batchSize) return model.relationHead.predict(model.relationHead.score(enc, reps, pairs, false), pairs); // [B, P, R or R + 1] scored
+  const out: ReturnType<JointModel['relationHead']['predict']> = [];
+  for (let start = 0; start < batchSize; start += perSlice) {
+    const size = Math.min(perSlice, batchSize - start);
+    tf.tidy(() => {
+      const part = sliceSentences(pairs, start, size, batchSize);
+      out.push(...model.relationHead.predict(model.relationHead.score(sliceSentences(enc, start, size, batchSize), sliceSentences(reps, start, size, batchSize), part, false), part));
+    });
+  }
+  return out;
 }
 
 /** Adds one batch's counts to `stats`: `predicted` before the cap, `kept` after it. */
