@@ -25,7 +25,7 @@ export type {
 export { PRESET_NAMES, SPERT_BILSTM_PEAK_LR, dixitPreset, preset, spertPreset, withEncoder, type PresetName } from './config/presets.js';
 export { ji2020Preset } from './config/ji2020-preset.js';
 export { twoPhasePreset } from './config/two-phase-preset.js';
-export { stsnPreset } from './config/stsn-preset.js';
+export { STSN_BILSTM_LR_MULTIPLIERS, stsnPreset } from './config/stsn-preset.js';
 export { BILSTM_PEAK_LR, bilstmEncoder } from './config/encoder-specs.js';
 export { mergeSpec, resolveSpec, type ResolveSpecOptions } from './config/resolve-spec.js';
 export { checkSpec } from './config/check-spec.js';

@@ -15,8 +15,8 @@ class SpecChecker {
     return at;
   }
 
-  fail(path: string, expected: string): void {
-    this.problems.push(`${path} must be ${expected}, got ${JSON.stringify(this.value(path)) ?? 'nothing'}`);
+  fail(path: string, expected: string, got: unknown = this.value(path)): void {
+    this.problems.push(`${path} must be ${expected}, got ${JSON.stringify(got) ?? 'nothing'}`);
   }
 
   object(path: string, known: readonly string[]): boolean {
@@ -152,8 +152,19 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
     } else {
       c.oneOf('training.loss.kind', ['weighted-sum', 'two-phase', 'stsn']);
     }
-    if (c.object('training.optimizer', ['lr', 'weightDecay', 'beta1', 'beta2', 'eps', 'biasCorrection', 'fused'])) {
+    if (c.object('training.optimizer', ['lr', 'weightDecay', 'beta1', 'beta2', 'eps', 'biasCorrection', 'fused', 'lrMultipliers'])) {
       if (c.value('training.optimizer.fused') !== undefined) c.boolean('training.optimizer.fused');
+      const multipliers = c.value('training.optimizer.lrMultipliers');
+      if (multipliers !== undefined) {
+        // Keys are parameter-name prefixes ("tokenInteraction."), so they are checked here, not by path.
+        const path = 'training.optimizer.lrMultipliers';
+        if (typeof multipliers !== 'object' || multipliers === null || Array.isArray(multipliers)) c.fail(path, 'an object of parameter-name prefix -> factor');
+        else {
+          for (const [prefix, factor] of Object.entries(multipliers)) {
+            if (typeof factor !== 'number' || !(factor >= 0) || !Number.isFinite(factor)) c.fail(`${path}["${prefix}"]`, 'a finite number >= 0', factor);
+          }
+        }
+      }
       c.number('training.optimizer.weightDecay', 0, 1);
       c.number('training.optimizer.beta1', 0, 0.999999);
       c.number('training.optimizer.beta2', 0, 0.999999);

@@ -81,6 +81,12 @@ export interface OptimizerSpec {
   biasCorrection: boolean;
   /** Fused AdamW update (tensor-core `AdamW` option `fused`; absent = true); false runs it op by op (same numbers, slower). */
   fused?: boolean;
+  /**
+   * Per-group learning rates (tensor-core `AdamW` option `lrMultipliers`): a
+   * parameter whose name starts with a key trains at the schedule's lr times its
+   * factor, e.g. `{"tokenInteraction.": 0.1}`. Absent: one lr for all.
+   */
+  lrMultipliers?: Record<string, number>;
 }
 
 /**

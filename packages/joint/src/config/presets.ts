@@ -142,6 +142,12 @@ export function withEncoder(spec: JointSpec, encoder: string): JointSpec {
     if (bertLr !== undefined && lr.kind === 'linear-warmup-decay') {
       out.training = { ...spec.training, optimizer: { ...spec.training.optimizer, lr: { ...lr, peakLr: bertLr } } };
     }
+    if (spec.preset === 'stsn') {
+      // The BiLSTM-only changes of the stsn preset (see stsnPreset): back to the paper's post-LN stack and one lr.
+      const { lrMultipliers: _bilstmOnly, ...optimizer } = out.training.optimizer;
+      out.training = { ...out.training, optimizer };
+      if (spec.tokenInteraction) out.tokenInteraction = { ...spec.tokenInteraction, config: { ...spec.tokenInteraction.config, norm: 'post' } };
+    }
     return out;
   }
   throw new Error(`unknown encoder "${encoder}"; expected "bilstm" or "bert:<model folder or Hugging Face id>"`);

@@ -24,5 +24,6 @@ export function makeOptimizer(params: Map<string, tf.Variable>, spec: OptimizerS
     eps: spec.eps,
     biasCorrection: spec.biasCorrection,
     fused: spec.fused ?? true,
+    ...(spec.lrMultipliers ? { lrMultipliers: spec.lrMultipliers } : {}),
   });
 }

@@ -51,7 +51,9 @@ describe('stsn preset', () => {
     expect(spec).toEqual(stsnPreset());
     checkSpec(spec);
     const H = STSN_HYPERPARAMETERS;
-    expect(spec.tokenInteraction).toEqual({ name: StsnTokenInteraction.kind, config: { numLayers: 4, numHeads: 8, dropout: 0.1, erla: true, attentionLayers: true } });
+    // With the BiLSTM: pre-LN units and the stack at 0.1 x the lr (see stsnPreset); BERT gets the paper's post-LN and one lr.
+    expect(spec.tokenInteraction).toEqual({ name: StsnTokenInteraction.kind, config: { numLayers: 4, numHeads: 8, dropout: 0.1, erla: true, attentionLayers: true, norm: 'pre' } });
+    expect(spec.training.optimizer.lrMultipliers).toEqual({ 'tokenInteraction.': 0.1 });
     expect(spec.tagger?.name).toBe(StsnTagger.kind);
     expect(spec.tagger?.config.labelDim).toBe(150);
     expect(spec.spanHead).toEqual({ name: 'stsn-span-head.v1', config: { widthDim: 150 } });
@@ -67,6 +69,9 @@ describe('stsn preset', () => {
     const bert = withEncoder(spec, 'bert:some-model');
     expect(bert.training.optimizer.lr).toEqual({ kind: 'linear-warmup-decay', peakLr: H.learningRate, warmupProportion: 0.1 });
     expect(bert.tagger).toEqual(spec.tagger);
+    expect(bert.tokenInteraction?.config.norm).toBe('post');
+    expect(bert.training.optimizer.lrMultipliers).toBeUndefined();
+    checkSpec(bert);
   });
 
   it('a spec with a token interaction but no tagger is refused, naming both', () => {

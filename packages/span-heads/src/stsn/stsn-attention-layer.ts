@@ -25,6 +25,8 @@ export interface StsnAttentionLayerConfig {
   dropout?: number;
   /** Epsilon of the units' layer norms. Default 1e-5. */
   layerNormEps?: number;
+  /** Post-LN (default, the paper's) or pre-LN units (see `StsnAttentionUnitConfig.norm`). */
+  norm?: 'post' | 'pre';
   /**
    * true (default): E&R-L-A attends from H_L over `H_C = [H_E; H_R] W_C + b_C`.
    * false: the "-E&R-L-A" ablation (Table 4): H_L attends over itself, so no task
@@ -35,7 +37,7 @@ export interface StsnAttentionLayerConfig {
   seed?: number;
 }
 
-const FIELDS = ['dim', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'erla', 'seed'] as const;
+const FIELDS = ['dim', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'norm', 'erla', 'seed'] as const;
 
 /**
  * One of STSN's stacked attention layers (section 3.2.1, "[Layer]^1"):
@@ -73,7 +75,7 @@ export class StsnAttentionLayer extends BaseModule {
     const rng = new Rng(s.seed);
     const combineSeed = rng.seed(); // drawn even without E&R-L-A, so the units' seeds do not depend on the flag
     this.combine = s.erla ? this.addChild('combine', new Dense({ inputDim: 2 * dim, outputDim: dim, seed: combineSeed })) : null;
-    const unit = () => new StsnAttentionUnit({ dim, numHeads: s.numHeads, ffnDim: s.ffnDim, dropout: s.dropout, layerNormEps: s.layerNormEps, seed: rng.seed() });
+    const unit = () => new StsnAttentionUnit({ dim, numHeads: s.numHeads, ffnDim: s.ffnDim, dropout: s.dropout, layerNormEps: s.layerNormEps, norm: s.norm, seed: rng.seed() });
     this.erlaUnit = this.addChild('erla', unit());
     this.leaUnit = this.addChild('lea', unit());
     this.lraUnit = this.addChild('lra', unit());

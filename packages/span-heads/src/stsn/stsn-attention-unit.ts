@@ -18,17 +18,31 @@ export interface StsnAttentionUnitConfig {
   dropout?: number;
   /** Epsilon of both layer norms. Default 1e-5. */
   layerNormEps?: number;
+  /**
+   * Where the layer norms sit. `"post"` (default, the paper's and BERT's):
+   * `x = LN(q + Att(q, kv))`, `out = LN(x + FFN(x))`. `"pre"`: `x = q + Att(LN(q),
+   * LN(kv))`, `out = x + FFN(LN'(x))` (the same two norms, one residual stream
+   * without a norm on it). Trained from scratch (a BiLSTM below, not BERT), post-LN
+   * stacks take only small learning rates, fewer as they widen, and the STSN
+   * tagger then stays at its prior; pre-LN units learn (see the `stsn` preset).
+   */
+  norm?: 'post' | 'pre';
   /** Seed of the initial weights and of the dropout noise. Default 0. */
   seed?: number;
 }
 
-const FIELDS = ['dim', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'seed'] as const;
+const FIELDS = ['dim', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'norm', 'seed'] as const;
 
 /**
  * The checked settings of a unit config with its defaults (8 heads, FFN of
  * `dim`, dropout 0.1, layer-norm eps 1e-5, seed 0), each error prefixed by
  * `kind`; the stacked layer reads the same fields for its three units.
  */
+function checkNorm(kind: string, value: unknown): 'post' | 'pre' {
+  if (value !== 'post' && value !== 'pre') throw new Error(`${kind}: config.norm must be "post" or "pre", got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function unitSettings(kind: string, c: Record<string, unknown>): Required<StsnAttentionUnitConfig> {
   const dim = checkPositiveInt(kind, 'dim', c.dim);
   return {
@@ -37,6 +51,7 @@ export function unitSettings(kind: string, c: Record<string, unknown>): Required
     ffnDim: checkPositiveInt(kind, 'ffnDim', c.ffnDim ?? dim),
     dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
     layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
+    norm: checkNorm(kind, c.norm ?? 'post'),
     seed: checkSeed(kind, c.seed ?? 0),
   };
 }
@@ -106,6 +121,15 @@ export class StsnAttentionUnit extends BaseModule {
    */
   apply(query: tf.Tensor3D, keyValue: tf.Tensor3D, keyMask: tf.Tensor2D, training: boolean): tf.Tensor3D {
     const rate = this.settings.dropout;
+    if (this.settings.norm === 'pre') {
+      return tf.tidy(() => {
+        const keys = this.attentionNorm.apply(keyValue) as tf.Tensor3D; // [B, Tk, d]
+        const attended = this.attention.apply(this.attentionNorm.apply(query) as tf.Tensor3D, keys, keys, keyMask, training); // [B, Tq, d]
+        const x = tf.add(query, dropout(attended, rate, this.dropoutRng, training)); // [B, Tq, d]
+        const fed = this.ffn.apply(this.ffnNorm.apply(x), training); // [B, Tq, d]
+        return tf.add(x, dropout(fed, rate, this.dropoutRng, training)) as tf.Tensor3D; // [B, Tq, d]
+      });
+    }
     return tf.tidy(() => {
       const attended = this.attention.apply(query, keyValue, keyValue, keyMask, training); // [B, Tq, d] I
       const x = this.attentionNorm.apply(tf.add(query, dropout(attended, rate, this.dropoutRng, training))); // [B, Tq, d]

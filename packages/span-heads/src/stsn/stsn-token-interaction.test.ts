@@ -3,7 +3,7 @@ import { checkGradients, checkVariableGradients, expectNoLeak, initBackend, rand
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../test-support.js';
 import { StsnAttentionLayer, StsnAttentionUnit, StsnTokenInteraction, type StsnViews } from './index.js';
-import { attentionLayer, attentionUnit, plainParams, randomizeParameters, tokenInteraction, type PlainViews } from './test-support.js';
+import { attentionLayer, attentionUnit, preNormAttentionUnit, plainParams, randomizeParameters, tokenInteraction, type PlainViews } from './test-support.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -35,7 +35,7 @@ describe('StsnAttentionUnit ("stsn-attention-unit.v1")', () => {
 
   it('has the documented defaults and parameters', () => {
     const plain = new StsnAttentionUnit({ dim: 16 });
-    expect(plain.config()).toEqual({ dim: 16, numHeads: 8, ffnDim: 16, dropout: 0.1, layerNormEps: 1e-5, seed: 0 });
+    expect(plain.config()).toEqual({ dim: 16, numHeads: 8, ffnDim: 16, dropout: 0.1, layerNormEps: 1e-5, norm: 'post', seed: 0 });
     const shapes = Object.fromEntries([...unit.parameters()].map(([name, v]) => [name, v.shape]));
     expect(shapes).toEqual({
       'attention.query.kernel': [8, 8], 'attention.query.bias': [8],
@@ -64,6 +64,20 @@ describe('StsnAttentionUnit ("stsn-attention-unit.v1")', () => {
     });
     expect(maxAbsDiff(changed[0], out[0])).toBe(0);
     expect(maxAbsDiff(changed[1], out[1])).toBeGreaterThan(1e-3); // key 3 is real there
+  });
+
+  it('norm "pre": matches a naive pre-LN unit (norms before attention and FFN, residual stream without a norm)', () => {
+    const pre = registry.build<StsnAttentionUnit>('stsn-attention-unit.v1', { dim: 8, numHeads: 2, ffnDim: 6, seed: 1, norm: 'pre' });
+    randomizeParameters(pre, 2);
+    const out = tf.tidy(() => pre.apply(query, keyValue, keyMask, false).arraySync());
+    const p = plainParams(pre);
+    const [q, kv, m] = [query.arraySync(), keyValue.arraySync(), keyMask.arraySync()];
+    for (let b = 0; b < 3; b++) expect(maxAbsDiff(out[b], preNormAttentionUnit(p, '', q[b], kv[b], m[b], 2, EPS))).toBeLessThan(1e-4);
+    // Same parameters, other placement: the post-LN unit computes something else.
+    expect(maxAbsDiff(out[1], attentionUnit(p, '', q[1], kv[1], m[1], 2, EPS))).toBeGreaterThan(1e-2);
+    expect(pre.config().norm).toBe('pre');
+    expect(() => new StsnAttentionUnit({ dim: 8, numHeads: 2, norm: 'middle' as never })).toThrow(/config.norm must be "post" or "pre", got "middle"/);
+    pre.dispose();
   });
 
   it('applies dropout only while training', () => {
@@ -116,7 +130,7 @@ describe('StsnTokenInteraction ("stsn-token-interaction.v1")', () => {
   it('has the paper defaults (4 layers, 8 heads, d = D)', () => {
     const plain = new StsnTokenInteraction({ inputDim: 8 });
     expect(plain.config()).toEqual({
-      inputDim: 8, hiddenDim: 8, numLayers: 4, numHeads: 8, ffnDim: 8, dropout: 0.1, layerNormEps: 1e-5, erla: true, attentionLayers: true, seed: 0,
+      inputDim: 8, hiddenDim: 8, numLayers: 4, numHeads: 8, ffnDim: 8, dropout: 0.1, layerNormEps: 1e-5, norm: 'post', erla: true, attentionLayers: true, seed: 0,
     });
     expect(plain.layers.length).toBe(4);
     plain.dispose();

@@ -19,6 +19,8 @@ export interface StsnTokenInteractionConfig {
   dropout?: number;
   /** Epsilon of the units' layer norms. Default 1e-5. */
   layerNormEps?: number;
+  /** Post-LN (default, the paper's) or pre-LN attention units (see `StsnAttentionUnitConfig.norm`). */
+  norm?: 'post' | 'pre';
   /** false: the "-E&R-L-A" ablation (Table 4): every layer's E&R-L-A takes H_L as query, key and value. Default true. */
   erla?: boolean;
   /**
@@ -30,7 +32,12 @@ export interface StsnTokenInteractionConfig {
   seed?: number;
 }
 
-const FIELDS = ['inputDim', 'hiddenDim', 'numLayers', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'erla', 'attentionLayers', 'seed'] as const;
+const FIELDS = ['inputDim', 'hiddenDim', 'numLayers', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'norm', 'erla', 'attentionLayers', 'seed'] as const;
+
+function checkOneOf<T extends string>(kind: string, field: string, value: unknown, options: readonly T[]): T {
+  if (!options.includes(value as T)) throw new Error(`${kind}: config.${field} must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
 
 const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
 
@@ -82,6 +89,7 @@ export class StsnTokenInteraction extends BaseModule {
       ffnDim: checkPositiveInt(kind, 'ffnDim', c.ffnDim ?? hiddenDim),
       dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
       layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
+      norm: checkOneOf(kind, 'norm', c.norm ?? 'post', ['post', 'pre'] as const),
       erla: checkBoolean(kind, 'erla', c.erla ?? true),
       attentionLayers: checkBoolean(kind, 'attentionLayers', c.attentionLayers ?? true),
       seed: checkSeed(kind, c.seed ?? 0),
@@ -101,7 +109,7 @@ export class StsnTokenInteraction extends BaseModule {
     this.layers = Array.from({ length: numLayers }, (_, i) =>
       this.addChild(
         `layers.${i}`,
-        new StsnAttentionLayer({ dim: hiddenDim, numHeads: s.numHeads, ffnDim: s.ffnDim, dropout: s.dropout, layerNormEps: s.layerNormEps, erla: s.erla, seed: rng.seed() }),
+        new StsnAttentionLayer({ dim: hiddenDim, numHeads: s.numHeads, ffnDim: s.ffnDim, dropout: s.dropout, layerNormEps: s.layerNormEps, norm: s.norm, erla: s.erla, seed: rng.seed() }),
       ),
     );
   }

@@ -88,6 +88,18 @@ export function attentionUnit(p: PlainParams, prefix: string, queries: number[][
   });
 }
 
+/** A pre-LN attention unit: `X = Q + MHA(LN(Q), LN(KV), LN(KV))`, `out = X + W_2 relu(W_1 LN'(X) + b_1) + b_2`. */
+export function preNormAttentionUnit(p: PlainParams, prefix: string, queries: number[][], keyValues: number[][], keyMask: number[], numHeads: number, eps: number): number[][] {
+  const norm = (x: number[]) => layerNorm(p, `${prefix}attentionNorm.`, x, eps);
+  const attended = multiHead(p, `${prefix}attention.`, queries.map(norm), keyValues.map(norm), keyMask, numHeads);
+  return queries.map((qi, i) => {
+    const x = qi.map((a, c) => a + attended[i][c]);
+    const hidden = linear(p, `${prefix}ffn.layers.0.`, layerNorm(p, `${prefix}ffnNorm.`, x, eps)).map((a) => Math.max(0, a));
+    const fed = linear(p, `${prefix}ffn.layers.1.`, hidden);
+    return x.map((a, c) => a + fed[c]);
+  });
+}
+
 /** The three views of one sentence, `[T][d]` each. */
 export interface PlainViews {
   label: number[][];

@@ -142,6 +142,40 @@ describe('AdamW', () => {
     plain.dispose();
   });
 
+  for (const fused of [true, false]) {
+    it(`lrMultipliers: a group's parameters step exactly as with the lr times its factor (longest prefix wins; fused ${fused})`, () => {
+      const init = { 'stack.layers.0.w': [0.5, -1, 2], 'stack.out.w': [1, 1, -3], 'encoder.w': [0.2, 0.3, -0.1] };
+      const grads = [[0.3, -0.2, 0.1], [-0.5, 0.4, 0.9]];
+      const make = () => new Map(Object.entries(init).map(([n, v]) => [n, tf.variable(tf.tensor1d(v))]));
+      const schedule = { kind: 'linear-warmup-decay' as const, peakLr: 0.1, totalSteps: 4, warmupProportion: 0.25 };
+      const grouped = make();
+      const opt = new AdamW(grouped, { lr: schedule, weightDecay: 0.1, noDecay: [], fused, lrMultipliers: { 'stack.': 0.1, 'stack.out.': 0.5 } });
+      // References: one optimizer per factor, each at the schedule times its factor.
+      const reference = (factor: number, name: string) => {
+        const v = tf.variable(tf.tensor1d(init[name as keyof typeof init]));
+        const ref = new AdamW(new Map([[name, v]]), { lr: (step: number) => factor * linearWarmupDecaySchedule(0.1, 4, 0.25)(step), weightDecay: 0.1, noDecay: [], fused });
+        return { v, ref };
+      };
+      const refs = { 'stack.layers.0.w': reference(0.1, 'stack.layers.0.w'), 'stack.out.w': reference(0.5, 'stack.out.w'), 'encoder.w': reference(1, 'encoder.w') };
+      for (const g of grads) {
+        const gs = new Map(Object.keys(init).map((n) => [n, tf.tensor1d(g)]));
+        opt.step(gs);
+        for (const [n, { ref }] of Object.entries(refs)) ref.step(new Map([[n, gs.get(n)!]]));
+        tf.dispose([...gs.values()]);
+      }
+      for (const [n, { v, ref }] of Object.entries(refs)) {
+        expect(Array.from(grouped.get(n)!.dataSync())).toEqual(Array.from(v.dataSync()));
+        ref.dispose();
+        v.dispose();
+      }
+      // The factors matter: the groups moved by different amounts from the same start and gradients.
+      expect(Math.abs(grouped.get('stack.layers.0.w')!.dataSync()[0] - 0.5)).toBeLessThan(Math.abs(grouped.get('encoder.w')!.dataSync()[0] - 0.2));
+      expect(() => new AdamW(grouped, { lrMultipliers: { 'stack.': -1 } })).toThrow(/lrMultipliers\["stack\."\] must be a finite number >= 0/);
+      opt.dispose();
+      tf.dispose([...grouped.values()]);
+    });
+  }
+
   it('resumes exactly from exported state, also through safetensors bytes', () => {
     const rng = new Rng(3);
     const a = makeParams(rng);

@@ -31,6 +31,13 @@ export interface AdamWOptions {
    * Other backends (tfjs-node) always run op-by-op. `false` forces op-by-op.
    */
   fused?: boolean;
+  /**
+   * Per-group learning rates, as PyTorch's parameter groups: a parameter whose
+   * name starts with a key gets the schedule's lr times that key's factor (the
+   * longest matching key wins; weight decay scales with it, as in PyTorch).
+   * Example: `{ "tokenInteraction.": 0.1 }`. Default none.
+   */
+  lrMultipliers?: Readonly<Record<string, number>>;
 }
 
 /** Options of {@link AdamW.step}. */
@@ -88,6 +95,7 @@ export class AdamW {
   /** Whether `step` uses the fused update where the backend allows it (see {@link AdamWOptions.fused}). */
   fused: boolean;
   private readonly schedule: LrSchedule;
+  private readonly lrFactors = new Map<string, number>();
   private readonly params: Map<string, tf.Variable>;
   private readonly state = new Map<string, ParamState>();
   private globalStep = 0;
@@ -103,6 +111,14 @@ export class AdamW {
     this.noDecay = options.noDecay ?? DEFAULT_NO_DECAY;
     this.biasCorrection = options.biasCorrection ?? true;
     this.fused = options.fused ?? true;
+    const multipliers = Object.entries(options.lrMultipliers ?? {}).sort((a, b) => b[0].length - a[0].length); // longest prefix first
+    for (const [prefix, factor] of multipliers) {
+      if (!(factor >= 0) || !Number.isFinite(factor)) throw new Error(`AdamW: lrMultipliers["${prefix}"] must be a finite number >= 0, got ${factor}`);
+    }
+    for (const name of this.params.keys()) {
+      const match = multipliers.find(([prefix]) => name.startsWith(prefix));
+      if (match) this.lrFactors.set(name, match[1]);
+    }
     for (const [field, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(value >= 0 && value < 1)) throw new Error(`AdamW: "${field}" must be in [0, 1), got ${value}`);
     }
@@ -118,6 +134,12 @@ export class AdamW {
   /** The lr the next `step` call will use. */
   currentLr(): number {
     return this.schedule(this.globalStep);
+  }
+
+  /** The lr of parameter `name` at `baseLr`: times its `lrMultipliers` factor, if any. */
+  private lrOf(name: string, baseLr: number): number {
+    const factor = this.lrFactors.get(name);
+    return factor === undefined ? baseLr : baseLr * factor;
   }
 
   /** True when the parameter `name` receives weight decay. */
@@ -170,8 +192,9 @@ export class AdamW {
       norm = fusedGlobalNorm([...grads.values()], backendName);
       gradScale = Math.min(1, clip / (norm + 1e-6)); // as clipByGlobalNorm: NaN propagates
     }
-    const lr = this.schedule(this.globalStep);
+    const baseLr = this.schedule(this.globalStep);
     for (const [name, g] of grads) {
+      const lr = this.lrOf(name, baseLr);
       const p = this.params.get(name)!;
       const prev = this.state.get(name);
       const t = (prev?.step ?? 0) + 1;
@@ -193,8 +216,9 @@ export class AdamW {
 
   /** The op-by-op update (tfjs kernels per parameter), the reference of the fused path. */
   private opByOpStep(grads: Map<string, tf.Tensor>): void {
-    const lr = this.schedule(this.globalStep);
+    const baseLr = this.schedule(this.globalStep);
     for (const [name, g] of grads) {
+      const lr = this.lrOf(name, baseLr);
       const p = this.params.get(name)!;
       const prev = this.state.get(name);
       const t = (prev?.step ?? 0) + 1;
