@@ -33,8 +33,8 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   const docs = syntheticCorpus(12, createRng(4), 'tags');
   const stsn = await buildModel(
-    // The paper's post-LN stack: its random weights give varied tags.
-    resolveSpec('stsn', { overrides: { ...TINY, tokenInteraction: { config: { numLayers: 1, numHeads: 2, norm: 'post' } }, tagger: { config: { labelDim: 4 } } } }),
+    // The paper's stack (post-LN, no input norm): its random weights give varied tags.
+    resolveSpec('stsn', { overrides: { ...TINY, tokenInteraction: { config: { numLayers: 1, numHeads: 2, norm: 'post', inputLayerNorm: false } }, tagger: { config: { labelDim: 4 } } } }),
     SYNTHETIC_SCHEMA,
     docs,
   );

@@ -146,7 +146,7 @@ export function withEncoder(spec: JointSpec, encoder: string): JointSpec {
       // The BiLSTM-only changes of the stsn preset (see stsnPreset): back to the paper's post-LN stack and one lr.
       const { lrMultipliers: _bilstmOnly, ...optimizer } = out.training.optimizer;
       out.training = { ...out.training, optimizer };
-      if (spec.tokenInteraction) out.tokenInteraction = { ...spec.tokenInteraction, config: { ...spec.tokenInteraction.config, norm: 'post' } };
+      if (spec.tokenInteraction) out.tokenInteraction = { ...spec.tokenInteraction, config: { ...spec.tokenInteraction.config, norm: 'post', inputLayerNorm: false } };
     }
     return out;
   }

@@ -52,7 +52,7 @@ describe('stsn preset', () => {
     checkSpec(spec);
     const H = STSN_HYPERPARAMETERS;
     // With the BiLSTM: pre-LN units and the stack at 0.1 x the lr (see stsnPreset); BERT gets the paper's post-LN and one lr.
-    expect(spec.tokenInteraction).toEqual({ name: StsnTokenInteraction.kind, config: { numLayers: 4, numHeads: 8, dropout: 0.1, erla: true, attentionLayers: true, norm: 'pre' } });
+    expect(spec.tokenInteraction).toEqual({ name: StsnTokenInteraction.kind, config: { numLayers: 4, numHeads: 8, dropout: 0.1, erla: true, attentionLayers: true, norm: 'pre', inputLayerNorm: true } });
     expect(spec.training.optimizer.lrMultipliers).toEqual({ 'tokenInteraction.': 0.1 });
     expect(spec.tagger?.name).toBe(StsnTagger.kind);
     expect(spec.tagger?.config.labelDim).toBe(150);
@@ -70,6 +70,7 @@ describe('stsn preset', () => {
     expect(bert.training.optimizer.lr).toEqual({ kind: 'linear-warmup-decay', peakLr: H.learningRate, warmupProportion: 0.1 });
     expect(bert.tagger).toEqual(spec.tagger);
     expect(bert.tokenInteraction?.config.norm).toBe('post');
+    expect(bert.tokenInteraction?.config.inputLayerNorm).toBe(false);
     expect(bert.training.optimizer.lrMultipliers).toBeUndefined();
     checkSpec(bert);
   });

@@ -3,7 +3,7 @@ import { checkGradients, checkVariableGradients, expectNoLeak, initBackend, rand
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../test-support.js';
 import { StsnAttentionLayer, StsnAttentionUnit, StsnTokenInteraction, type StsnViews } from './index.js';
-import { attentionLayer, attentionUnit, preNormAttentionUnit, plainParams, randomizeParameters, tokenInteraction, type PlainViews } from './test-support.js';
+import { attentionLayer, attentionUnit, layerNorm, linear, preNormAttentionUnit, plainParams, randomizeParameters, tokenInteraction, type PlainViews } from './test-support.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -130,7 +130,7 @@ describe('StsnTokenInteraction ("stsn-token-interaction.v1")', () => {
   it('has the paper defaults (4 layers, 8 heads, d = D)', () => {
     const plain = new StsnTokenInteraction({ inputDim: 8 });
     expect(plain.config()).toEqual({
-      inputDim: 8, hiddenDim: 8, numLayers: 4, numHeads: 8, ffnDim: 8, dropout: 0.1, layerNormEps: 1e-5, norm: 'post', erla: true, attentionLayers: true, seed: 0,
+      inputDim: 8, hiddenDim: 8, numLayers: 4, numHeads: 8, ffnDim: 8, dropout: 0.1, layerNormEps: 1e-5, norm: 'post', inputLayerNorm: false, erla: true, attentionLayers: true, seed: 0,
     });
     expect(plain.layers.length).toBe(4);
     plain.dispose();
@@ -201,6 +201,26 @@ describe('StsnTokenInteraction ("stsn-token-interaction.v1")', () => {
     });
     return result;
   }
+
+  it('inputLayerNorm: the initial views project the layer-normed word states (naive per word)', () => {
+    const normed = new StsnTokenInteraction({ inputDim: 6, hiddenDim: 4, numHeads: 2, numLayers: 1, inputLayerNorm: true, seed: 3 });
+    randomizeParameters(normed, 5);
+    const states = tf.mul(randomTensor([2, 3, 6], 7), 0.05) as tf.Tensor3D; // small, as a BiLSTM's
+    const views = normed.project(states);
+    const got = viewsToArrays(views);
+    const p = plainParams(normed);
+    states.arraySync().forEach((sentence, b) =>
+      sentence.forEach((word, t) => {
+        const x = layerNorm(p, 'inputNorm.', word, 1e-5);
+        expect(maxAbsDiff([got.label[b][t]], [linear(p, 'labelProjection.', x)])).toBeLessThan(1e-4);
+        expect(maxAbsDiff([got.entity[b][t]], [linear(p, 'entityProjection.', x)])).toBeLessThan(1e-4);
+      }),
+    );
+    expect([...normed.parameters().keys()].filter((n) => n.startsWith('inputNorm.'))).toEqual(['inputNorm.gamma', 'inputNorm.beta']);
+    expect([...new StsnTokenInteraction({ inputDim: 6, hiddenDim: 4, numHeads: 2 }).parameters().keys()].some((n) => n.startsWith('inputNorm.'))).toBe(false);
+    tf.dispose([states, views.label, views.entity, views.relation]);
+    normed.dispose();
+  });
 
   it('routes information as the paper says: H_E and H_R reach every view through E&R-L-A, and only through it', () => {
     for (const numLayers of [1, 2]) {

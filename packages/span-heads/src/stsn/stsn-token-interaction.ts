@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseModule, Dense, Rng, zeroMaskedRows } from '@spanrel/tensor-core';
+import { BaseModule, Dense, LayerNorm, Rng, zeroMaskedRows } from '@spanrel/tensor-core';
 import { checkBoolean, checkConfigObject, checkPositiveInt, checkPositiveNumber, checkRate, checkSeed } from '@spanrel/tensor-core';
 import { StsnAttentionLayer, type StsnViews } from './stsn-attention-layer.js';
 
@@ -21,6 +21,13 @@ export interface StsnTokenInteractionConfig {
   layerNormEps?: number;
   /** Post-LN (default, the paper's) or pre-LN attention units (see `StsnAttentionUnitConfig.norm`). */
   norm?: 'post' | 'pre';
+  /**
+   * true: a layer norm over the word states before the three projections. The paper's
+   * stack reads BERT's (layer-normed) output; a BiLSTM's states are small (about 0.08
+   * rms), so in the first residual sum the attention's unit-scale output drowns each
+   * token's own state. Default false (the paper's); the `stsn` preset sets it with the BiLSTM.
+   */
+  inputLayerNorm?: boolean;
   /** false: the "-E&R-L-A" ablation (Table 4): every layer's E&R-L-A takes H_L as query, key and value. Default true. */
   erla?: boolean;
   /**
@@ -32,7 +39,7 @@ export interface StsnTokenInteractionConfig {
   seed?: number;
 }
 
-const FIELDS = ['inputDim', 'hiddenDim', 'numLayers', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'norm', 'erla', 'attentionLayers', 'seed'] as const;
+const FIELDS = ['inputDim', 'hiddenDim', 'numLayers', 'numHeads', 'ffnDim', 'dropout', 'layerNormEps', 'norm', 'inputLayerNorm', 'erla', 'attentionLayers', 'seed'] as const;
 
 function checkOneOf<T extends string>(kind: string, field: string, value: unknown, options: readonly T[]): T {
   if (!options.includes(value as T)) throw new Error(`${kind}: config.${field} must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value)}`);
@@ -74,6 +81,7 @@ export class StsnTokenInteraction extends BaseModule {
   private readonly labelProjection: Dense;
   private readonly entityProjection: Dense;
   private readonly relationProjection: Dense;
+  private readonly inputNorm: LayerNorm | null;
 
   constructor(config: StsnTokenInteractionConfig) {
     super();
@@ -90,6 +98,7 @@ export class StsnTokenInteraction extends BaseModule {
       dropout: checkRate(kind, 'dropout', c.dropout ?? 0.1),
       layerNormEps: checkPositiveNumber(kind, 'layerNormEps', c.layerNormEps ?? 1e-5),
       norm: checkOneOf(kind, 'norm', c.norm ?? 'post', ['post', 'pre'] as const),
+      inputLayerNorm: checkBoolean(kind, 'inputLayerNorm', c.inputLayerNorm ?? false),
       erla: checkBoolean(kind, 'erla', c.erla ?? true),
       attentionLayers: checkBoolean(kind, 'attentionLayers', c.attentionLayers ?? true),
       seed: checkSeed(kind, c.seed ?? 0),
@@ -105,6 +114,7 @@ export class StsnTokenInteraction extends BaseModule {
     this.labelProjection = this.addChild('labelProjection', projection());
     this.entityProjection = this.addChild('entityProjection', projection());
     this.relationProjection = this.addChild('relationProjection', projection());
+    this.inputNorm = s.inputLayerNorm ? this.addChild('inputNorm', new LayerNorm({ dim: inputDim, eps: s.layerNormEps })) : null;
     const numLayers = s.attentionLayers ? s.numLayers : 0;
     this.layers = Array.from({ length: numLayers }, (_, i) =>
       this.addChild(
@@ -133,17 +143,21 @@ export class StsnTokenInteraction extends BaseModule {
   }
 
   /**
-   * The initial views H_L^0, H_E^0, H_R^0: three linear projections of the word states.
+   * The initial views H_L^0, H_E^0, H_R^0: three linear projections of the word
+   * states (layer-normed first with `inputLayerNorm`).
    *
-   * @param hidden `[B, T, inputDim]`
+   * @param states `[B, T, inputDim]`
    * @returns `[B, T, outputDim]` each (padding rows not zeroed)
    */
-  project(hidden: tf.Tensor3D): StsnViews {
-    return tf.tidy(() => ({
-      label: this.labelProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_L^0
-      entity: this.entityProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_E^0
-      relation: this.relationProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_R^0
-    }));
+  project(states: tf.Tensor3D): StsnViews {
+    return tf.tidy(() => {
+      const hidden = this.inputNorm ? (this.inputNorm.apply(states) as tf.Tensor3D) : states; // [B, T, D]
+      return {
+        label: this.labelProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_L^0
+        entity: this.entityProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_E^0
+        relation: this.relationProjection.apply(hidden) as tf.Tensor3D, // [B, T, d] H_R^0
+      };
+    });
   }
 
   /**
