@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from '@spanrel/datasets';
 import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
-import { describeBackend, initBackend } from '@spanrel/tensor-core';
+import { describeBackend, initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { processIO, requireString, UsageError, type CliIO } from './command.js';
 import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
 
@@ -23,7 +23,10 @@ export async function startBackend(values: Record<string, unknown>, io: CliIO): 
     if (backend && /unknown backend/.test((e as Error).message)) throw new UsageError(`--backend: ${(e as Error).message}`);
     throw e;
   }
-  io.err(`backend: ${describeBackend()}`);
+  // --no-fused (train): the op-by-op compositions instead of spanrel's fused kernels, e.g. to compare the two.
+  const fused = values['no-fused'] !== true;
+  setFusedKernels(fused);
+  io.err(`backend: ${describeBackend()}${fused ? '' : '; fused kernels off (op-by-op path)'}`);
 }
 
 /** Where progress bars go: the real stderr when the command runs for real, else plain lines through `io.err` (tests). */

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `pnpm bench:speed`: training and evaluation speed of the fast path (fused
- * AdamW, `training.optimizer.fused: true`) against the op-by-op path
- * (`fused: false`), both in ONE process on the same model, interleaved round
+ * AdamW, `training.optimizer.fused: true`, and the fused kernels of
+ * `@spanrel/tensor-core`, `setFusedKernels(true)`: span and context
+ * max-pooling in place) against the op-by-op path (both off), in ONE process on the same model, interleaved round
  * by round so that the load of a shared machine hits both alike. Prints a
  * table, the ratios, the PyTorch reference figures, and one JSON object as the
  * last line.
@@ -11,6 +12,8 @@
  *  - `spert`: the preset with the shared small BERT (`--bert`, default
  *    ../shared/models/small-bert-conll04; reference: SpERT's PyTorch code on a
  *    2-core machine, 29.8-32.3 train / 34-41 eval sent/s, 1.12 GB);
+ *  - `spert+glove`: the preset with its BiLSTM + char CNN encoder and the fixed
+ *    GloVe-derived vectors (no reference figure);
  *  - `dixit+glove`: the Dixit preset with the fixed GloVe-derived vectors
  *    (installed into .tools/ on first use, see bench-helpers.mjs; reference: a
  *    PyTorch implementation, 15.5 train / ~100 eval sent/s, 827 MB).
@@ -21,8 +24,7 @@
  * training `--train` sentences (batches of the preset's size) and predicting
  * `--eval` dev sentences on each path, alternating step by step (and chunk by
  * chunk of 8 sentences for evaluation) which path goes first. Prediction does
- * not touch the optimizer, so its two figures measure the same code (their
- * ratio shows the noise of the machine). Peak RSS is the process's after the
+ * not touch the optimizer, but does run the fused kernels (pooling). Peak RSS is the process's after the
  * variant (monotonic: spert runs first).
  *
  * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
@@ -56,7 +58,7 @@ const OPTIONS = {
 };
 
 const USAGE = `usage: node packages/joint/bench/bench-speed.mjs [options]
-  --variants LIST  comma-separated: spert (small BERT), dixit+glove, dixit (trained word table) (default spert,dixit+glove)
+  --variants LIST  comma-separated: spert (small BERT), spert+glove (BiLSTM), dixit+glove, dixit (trained word table) (default spert,dixit+glove)
   --train N        training sentences per path per round (default 40)
   --eval N         dev sentences predicted per path per round (default 80)
   --rounds N       interleaved rounds (default 3)
@@ -73,15 +75,23 @@ function positiveInt(value, flag, fallback) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
-/** Max |a - b| / max(|a|, |b|) over all parameters. */
+/**
+ * The largest difference between two sets of tensors relative to each
+ * tensor's scale: max over tensors of max|a - b| / max(|a|, |b|). (Per element
+ * it would be dominated by zero-initialised biases: after a step or two they
+ * are +-lr, and an Adam step flips sign with the last bit of a near-zero gradient.)
+ */
 function maxRelDiff(a, b) {
   let worst = 0;
   for (const [name, x] of a) {
     const y = b.get(name);
+    let diff = 0;
+    let scale = 0;
     for (let i = 0; i < x.length; i++) {
-      const d = Math.abs(x[i] - y[i]);
-      if (d > 0) worst = Math.max(worst, d / Math.max(Math.abs(x[i]), Math.abs(y[i])));
+      diff = Math.max(diff, Math.abs(x[i] - y[i]));
+      scale = Math.max(scale, Math.abs(x[i]), Math.abs(y[i]));
     }
+    if (diff > 0) worst = Math.max(worst, diff / scale);
   }
   return worst;
 }
@@ -93,7 +103,7 @@ async function benchVariant(variant, opts, libs) {
   const spec = joint.variantSpec(modelVariant, {
     overrides,
     source: `bench-speed ${variant}`,
-    ...(modelVariant === 'spert' ? { encoder: `bert:${opts.bert}` } : {}),
+    ...(modelVariant === 'spert' && !glove ? { encoder: `bert:${opts.bert}` } : {}),
   });
   if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
   const files = dataFiles(opts.data);
@@ -131,6 +141,7 @@ async function benchVariant(variant, opts, libs) {
   const updated = {};
   const moments = {};
   for (const fused of [true, false]) {
+    core.setFusedKernels(fused);
     for (const [n, v] of params) v.assign(snapshot.get(n));
     joint.importRngStates(roots, rngStates, 'bench');
     const opt = makeOpt(fused);
@@ -150,7 +161,10 @@ async function benchVariant(variant, opts, libs) {
 
   // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
   const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
+  const usePath = (name) => core.setFusedKernels(name === 'fused');
+  usePath('fused');
   step(paths.fused.opt, nextBatch()); // warm-up of each path's first (allocating) step
+  usePath('opByOp');
   step(paths.opByOp.opt, nextBatch());
   // Interleaved step by step (training) and chunk by chunk (evaluation), alternating which path goes
   // first, so that the load of a shared machine falls on both paths alike. Both paths see the same batches.
@@ -161,6 +175,7 @@ async function benchVariant(variant, opts, libs) {
       const batch = nextBatch();
       for (const name of (r + s) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
         const p = paths[name];
+        usePath(name);
         const t0 = performance.now();
         step(p.opt, batch);
         p.trainS += (performance.now() - t0) / 1000;
@@ -171,6 +186,7 @@ async function benchVariant(variant, opts, libs) {
       const chunk = evalDocs.slice(c, c + EVAL_CHUNK);
       for (const name of (r + c / EVAL_CHUNK) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
         const p = paths[name];
+        usePath(name);
         const t1 = performance.now();
         model.predict(chunk);
         p.evalS += (performance.now() - t1) / 1000;
@@ -179,6 +195,7 @@ async function benchVariant(variant, opts, libs) {
     }
     log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}`);
   }
+  core.setFusedKernels(true);
   for (const p of Object.values(paths)) p.opt.dispose();
   const paramCount = [...params.values()].reduce((s, v) => s + v.size, 0);
   model.dispose();
@@ -198,7 +215,8 @@ async function benchVariant(variant, opts, libs) {
     oneStepMaxRelDiff,
     momentsMaxRelDiff,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    reference: REFERENCE[modelVariant] ?? null,
+    // spert's reference is SpERT with the small BERT: nothing to compare the BiLSTM variant with.
+    reference: modelVariant === 'spert' && glove ? null : (REFERENCE[modelVariant] ?? null),
   };
 }
 
@@ -278,7 +296,7 @@ async function main() {
       results.push({ variant, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  console.log(`\nSpeed in sentences/s on CoNLL04 (fast = fused AdamW; op-by-op = fused: false), same process, interleaved; ${os.cpus().length} cores, ${backend}:`);
+  console.log(`\nSpeed in sentences/s on CoNLL04 (fast = fused AdamW and fused kernels; op-by-op = both off), same process, interleaved; ${os.cpus().length} cores, ${backend}:`);
   console.log(table(results));
   for (const r of results) {
     if (r.error || !r.reference) continue;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
-import { Dense, checkPositiveNumber, checkRate, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
+import { Dense, checkPositiveNumber, checkRate, dropout, maskedMaxPool, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
 import { decodeMultiLabel } from './decode-relations.js';
 import type { PairBatch } from './pair-batch.js';
@@ -67,11 +67,8 @@ export class SpertRelationHead extends BaseRelationHead {
   }
 
   protected scoreChunk(enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, training: boolean): tf.Tensor3D {
-    const [batchSize, numPairs] = pairs.pairMask.shape; // B, p
-    const [, seqLen, dim] = enc.hidden.shape; // T, D
     const { head, tail } = pairGather(spanReps, pairs.pairs); // [B, p, Ds] each
-    const states = tf.broadcastTo(tf.expandDims(enc.hidden, 1), [batchSize, numPairs, seqLen, dim]); // [B, p, T, D]
-    const context = maskedMax(states, pairs.contextMask, 2) as tf.Tensor3D; // [B, p, D]; no word between -> 0
+    const context = maskedMaxPool(enc.hidden, pairs.contextMask); // [B, p, D]; no word between -> 0
     const x = this.joinPair(head, context, tail); // [B, p, 2 Ds + D]
     return this.linear.apply(dropout(x, this.dropoutRate, this.dropoutRng, training)) as tf.Tensor3D; // [B, p, R]
   }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { batchedSpanSelect, maskedMax } from '@spanrel/tensor-core';
+import { spanMaxPool } from '@spanrel/tensor-core';
 import { BaseSpanHead } from './base-span-head.js';
 import type { SpanHeadBaseConfig, SpanPoolInput } from './span-head.js';
 
@@ -38,7 +38,6 @@ export class SpertSpanHead extends BaseSpanHead {
   }
 
   protected pool({ enc, spans, maxWidth }: SpanPoolInput): tf.Tensor3D {
-    const { values, mask } = batchedSpanSelect(enc.hidden, spans, maxWidth); // [B, S, W, D], [B, S, W]
-    return maskedMax(values, mask, 2) as tf.Tensor3D; // [B, S, D]; an empty span -> 0
+    return spanMaxPool(enc.hidden, spans, maxWidth); // [B, S, D]; an empty span -> 0
   }
 }

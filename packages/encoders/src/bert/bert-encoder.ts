@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseModule, batchedIndexSelect, decodeSafetensors, disposeNamedTensors, maskedMax } from '@spanrel/tensor-core';
+import { BaseModule, batchedIndexSelect, decodeSafetensors, disposeNamedTensors, spanMaxPool } from '@spanrel/tensor-core';
 import type { Encoder, EncoderOutput, WordBatch } from '../encoder.js';
 import { checkWordBatch } from '../vocab/word-batch-checks.js';
 import { BertModel } from './bert-model.js';
@@ -228,10 +228,9 @@ export class BertEncoder extends BaseModule implements Encoder {
       const mask = tf.tensor2d(sub.wordMask, [B, T], 'float32'); // [B, T]
       let hidden: tf.Tensor3D;
       if (this.settings.pooling === 'max') {
-        const pieceIndex = tf.tensor3d(sub.pieceIndex, [B, T, K], 'int32'); // [B, T, K]
-        const pieceMask = tf.tensor3d(sub.pieceMask, [B, T, K], 'float32'); // [B, T, K]
-        const pieces = batchedIndexSelect(states, pieceIndex); // [B, T, K, D]
-        hidden = maskedMax(pieces, pieceMask, 2) as tf.Tensor3D; // [B, T, D] padding words -> 0
+        // Each word's sub-words are one contiguous range: pooled in place (no [B, T, K, D] gather).
+        const pieceRanges = tf.tensor3d(sub.pieceRanges, [B, T, 2], 'int32'); // [B, T, 2]
+        hidden = spanMaxPool(states as tf.Tensor3D, pieceRanges, K); // [B, T, D] padding words -> 0
       } else {
         const firstIndex = tf.tensor2d(sub.firstIndex, [B, T], 'int32'); // [B, T]
         const first = batchedIndexSelect(states, firstIndex); // [B, T, D]

@@ -23,6 +23,8 @@ export interface BertInputs {
   pieceIndex: Int32Array;
   /** `[B, T, K]` float32, 1 where `pieceIndex` is a real sub-word of a real word. */
   pieceMask: Float32Array;
+  /** `[B, T, 2]` int32 sub-word range `[start, end)` of word t (`(0, 0)` at padding words). */
+  pieceRanges: Int32Array;
   /** `[B, T]` int32 position of the first sub-word of word t (0 at padding words). */
   firstIndex: Int32Array;
   /** `[B, T]` float32, 1 = real word. */
@@ -80,6 +82,7 @@ export function buildBertInputs(sentences: string[][], wordIds: (word: string) =
   const attentionMask = new Float32Array(batchSize * length);
   const pieceIndex = new Int32Array(batchSize * numWords * maxPieces);
   const pieceMask = new Float32Array(batchSize * numWords * maxPieces);
+  const pieceRanges = new Int32Array(batchSize * numWords * 2);
   const firstIndex = new Int32Array(batchSize * numWords);
   const wordMask = new Float32Array(batchSize * numWords);
   laidOut.forEach(({ inputIds: ids, wordOffsets }, b) => {
@@ -88,6 +91,8 @@ export function buildBertInputs(sentences: string[][], wordIds: (word: string) =
     wordOffsets.forEach(([start, end], t) => {
       const word = b * numWords + t;
       firstIndex[word] = start;
+      pieceRanges[2 * word] = start;
+      pieceRanges[2 * word + 1] = end;
       wordMask[word] = 1;
       for (let k = 0; k < end - start; k++) {
         pieceIndex[word * maxPieces + k] = start + k;
@@ -95,5 +100,5 @@ export function buildBertInputs(sentences: string[][], wordIds: (word: string) =
       }
     });
   });
-  return { batchSize, length, numWords, maxPieces, inputIds, attentionMask, pieceIndex, pieceMask, firstIndex, wordMask, sentences: laidOut };
+  return { batchSize, length, numWords, maxPieces, inputIds, attentionMask, pieceIndex, pieceMask, pieceRanges, firstIndex, wordMask, sentences: laidOut };
 }

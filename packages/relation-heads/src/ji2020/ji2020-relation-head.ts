@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
-import { FeedForward, checkBoolean, checkDims, checkRate, dropout, maskedMax, pairGather } from '@spanrel/tensor-core';
+import { FeedForward, checkBoolean, checkDims, checkRate, dropout, maskedMaxPool, pairGather } from '@spanrel/tensor-core';
 import { BaseRelationHead } from '../base-relation-head.js';
 import { decodeMultiLabel, decodeSoftmax } from '../decode-relations.js';
 import type { PairBatch } from '../pair-batch.js';
@@ -195,10 +195,7 @@ export class Ji2020RelationHead extends BaseRelationHead {
   /** `F_r = Attention(H_r, B_c, B_c)`, or the max-pool of `B_c` under -local; 0 when no word lies between. `[B, p, D]`. */
   private localContext(enc: EncoderOutput, pairRep: tf.Tensor3D, contextMask: tf.Tensor3D, training: boolean): tf.Tensor3D {
     if (this.localAttention) return this.localAttention.apply(pairRep, enc.hidden, contextMask, training); // [B, p, D]
-    const [batchSize, numPairs] = contextMask.shape; // B, p
-    const [, seqLen, dim] = enc.hidden.shape; // T, D
-    const states = tf.broadcastTo(tf.expandDims(enc.hidden, 1), [batchSize, numPairs, seqLen, dim]); // [B, p, T, D]
-    return maskedMax(states, contextMask, 2) as tf.Tensor3D; // [B, p, D]
+    return maskedMaxPool(enc.hidden, contextMask); // [B, p, D]
   }
 
   /** `'sigmoid'`: every type with sigmoid `>= threshold`; `'softmax'`: the argmax class, none (class 0) giving no relation. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
-import { Dense, Embedding, GatedFusion, dropout, maskedMax, pairGather, zeroMaskedRows } from '@spanrel/tensor-core';
+import { Dense, Embedding, GatedFusion, dropout, maskedMaxPool, pairGather, zeroMaskedRows } from '@spanrel/tensor-core';
 import { checkBoolean, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber, checkRate } from '@spanrel/tensor-core';
 import { BaseRelationHead } from '../base-relation-head.js';
 import { decodeSoftmax } from '../decode-relations.js';
@@ -210,12 +210,9 @@ export class TwoPhaseRelationHead extends BaseRelationHead {
    * two-phase mode, `[B, p, R + 1]` in the single-phase one.
    */
   protected scoreChunk(enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, training: boolean): tf.Tensor3D {
-    const [batchSize, numPairs] = pairs.pairMask.shape; // B, p
-    const [, seqLen, dim] = enc.hidden.shape; // T, D
     const { maxDistance, numEntityTypes, dropout: rate } = this.own;
     const { head, tail } = pairGather(spanReps, pairs.pairs); // [B, p, Ds] each: E'_e1, E'_e2
-    const states = tf.broadcastTo(tf.expandDims(enc.hidden, 1), [batchSize, numPairs, seqLen, dim]); // [B, p, T, D]
-    const context = maskedMax(states, pairs.contextMask, 2); // [B, p, D] R_C (Eq. 9); no word between -> 0
+    const context = maskedMaxPool(enc.hidden, pairs.contextMask); // [B, p, D] R_C (Eq. 9); no word between -> 0
     const needDistance = this.distanceTable !== null || this.typeDistanceTable !== null;
     const distance = needDistance ? pairDistance(pairs.spans, pairs.pairs, maxDistance) : null; // [B, p] in [0, maxDistance]
     const parts: tf.Tensor[] = [head, tail, context];

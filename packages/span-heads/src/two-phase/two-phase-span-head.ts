@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
-import { GatedFusion, batchedSpanSelect, checkBoolean, maskedMax, toFloatMask, zeroMaskedRows } from '@spanrel/tensor-core';
+import { GatedFusion, checkBoolean, spanMaxPool, toFloatMask, zeroMaskedRows } from '@spanrel/tensor-core';
 import { BaseSpanHead } from '../base-span-head.js';
 import type { SpanHeadBaseConfig, SpanPoolInput } from '../span-head.js';
 
@@ -107,7 +107,6 @@ export class TwoPhaseSpanHead extends BaseSpanHead {
   }
 
   protected pool({ enc, spans, maxWidth }: SpanPoolInput): tf.Tensor3D {
-    const { values, mask } = batchedSpanSelect(enc.hidden, spans, maxWidth); // [B, S, W, D], [B, S, W]
-    return maskedMax(values, mask, 2) as tf.Tensor3D; // [B, S, D] Eq. 4
+    return spanMaxPool(enc.hidden, spans, maxWidth); // [B, S, D] Eq. 4
   }
 }

@@ -7,6 +7,9 @@ import { patchTag, replaceKernel } from './kernel-registry.js';
 import { installTrainingGradients } from './gradients/index.js';
 import { unsortedSegmentSumCpu } from './kernels/unsorted-segment-sum.js';
 import { rowCopyKernels } from './kernels/row-copy-kernels.js';
+import { maskedMaxPoolKernels } from './kernels/masked-max-pool-kernels.js';
+import { ZERO_MASKED_ROWS, zeroMaskedRowsKernel } from './kernels/zero-masked-rows-kernel.js';
+import { lstmRecurrenceKernels } from './kernels/lstm-recurrence-kernels.js';
 import { cpuStore } from './kernels/value-store.js';
 
 /** Tag carried by every cpu kernel this patch registers. */
@@ -38,7 +41,13 @@ export function patchCpuForTraining(): string[] {
   }
   const changed = installTrainingGradients().map((name) => `${name} (gradient)`);
   if (!isCpuPatched()) {
-    for (const [name, kernel] of Object.entries(rowCopyKernels('cpu', cpuStore))) {
+    const kernels = {
+      ...rowCopyKernels('cpu', cpuStore),
+      ...maskedMaxPoolKernels(cpuStore),
+      [ZERO_MASKED_ROWS]: zeroMaskedRowsKernel(cpuStore),
+      ...lstmRecurrenceKernels('cpu', cpuStore),
+    };
+    for (const [name, kernel] of Object.entries(kernels)) {
       replaceKernel(name, 'cpu', kernel, CPU_PATCH_TAG);
       changed.push(name);
     }

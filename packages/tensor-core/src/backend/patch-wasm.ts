@@ -10,6 +10,9 @@ import { conv2dBackpropFilterWasm } from './kernels/conv2d-backprop-filter-wasm.
 import { batchMatMulWasm, fusedMatMulWasm } from './kernels/mat-mul-wasm.js';
 import { oneHotWasm } from './kernels/one-hot-wasm.js';
 import { rowCopyKernels } from './kernels/row-copy-kernels.js';
+import { maskedMaxPoolKernels } from './kernels/masked-max-pool-kernels.js';
+import { ZERO_MASKED_ROWS, zeroMaskedRowsKernel } from './kernels/zero-masked-rows-kernel.js';
+import { lstmRecurrenceKernels } from './kernels/lstm-recurrence-kernels.js';
 import { wasmStore } from './kernels/value-store.js';
 import { forwardToCpu, kernelsMissingOnWasm } from './kernels/cpu-fallback-wasm.js';
 
@@ -77,12 +80,18 @@ export function patchWasmForTraining(): WasmPatchReport {
   replaceKernel('_FusedMatMul', 'wasm', fusedMatMulWasm, WASM_PATCH_TAG);
   replaceKernel('OneHot', 'wasm', oneHotWasm, WASM_PATCH_TAG);
   for (const [name, kernel] of Object.entries(rowCopyKernels('wasm', wasmStore))) replaceKernel(name, 'wasm', kernel, WASM_PATCH_TAG);
+  const ownKernels = {
+    ...maskedMaxPoolKernels(wasmStore),
+    [ZERO_MASKED_ROWS]: zeroMaskedRowsKernel(wasmStore),
+    ...lstmRecurrenceKernels('wasm', wasmStore),
+  };
+  for (const [name, kernel] of Object.entries(ownKernels)) replaceKernel(name, 'wasm', kernel, WASM_PATCH_TAG);
   replaceKernel('Conv2DBackpropFilter', 'wasm', conv2dBackpropFilterWasm, WASM_PATCH_TAG);
   for (const name of forwarded) replaceKernel(name, 'wasm', forwardToCpu(name), WASM_PATCH_TAG);
   // Last: isWasmPatched() keys on it, so an interrupted patch is redone.
   replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm, WASM_PATCH_TAG);
   return {
-    implemented: ['Conv2DBackpropFilter', 'UnsortedSegmentSum'],
+    implemented: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', ...Object.keys(ownKernels)],
     replaced: ['BatchMatMul', '_FusedMatMul', 'OneHot', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'GatherV2', 'Tile'],
     forwardedToCpu: forwarded,
     gradients,

@@ -85,6 +85,10 @@ export function rowCopyCases(): Record<string, () => Snapshot[]> {
       ...snapshotsOf(() => tf.tile(intTensor([2, 3], -9, 9, 822), [2, 2])),
       ...snapshotsOf(() => tf.cast(tf.tile(tf.tensor2d([[1, 0, 1]], [1, 3], 'bool'), [3, 2]), 'int32')),
     ],
+    'tile a last axis of 1 many times (a row mask broadcast to features), and odd block counts': () => [
+      ...snapshotsOf(() => tf.cast(tf.broadcastTo(tf.tensor3d([[[1], [0], [1]]], [1, 3, 1], 'bool'), [1, 3, 825]), 'int32')),
+      ...snapshotsOf(() => tf.tile(randomTensor([2, 1, 3], 826), [1, 13, 7])),
+    ],
     'tile with a zero rep (empty output)': () => snapshotsOf(() => tf.tile(randomTensor([2, 3], 823), [0, 2])),
     'tile gradient (sum over the repeats)': () =>
       snapshotsOf(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.tile(x, [2, 3]), randomTensor([6, 6], 825))))(randomTensor([3, 2], 824))),

@@ -16,3 +16,4 @@ export { dropout } from './dropout.js';
 export { ACTIVATIONS, activate, gelu, isActivationName, type ActivationName } from './activation.js';
 export { zeroMaskedRows } from './zero-masked-rows.js';
 export { maskedCrossEntropy, type LossReduction } from './masked-cross-entropy.js';
+export { maskedMaxPool, spanMaxPool } from './masked-max-pool.js';

@@ -28,7 +28,9 @@ export interface LstmConfig {
  *
  * Speed: the input projection of all steps is one matMul, the four gates are
  * one `[B, H] x [H, 4H]` matMul per step, and the recurrence has a hand-written
- * backward pass (see `lstm-recurrence.ts`).
+ * backward pass (see `lstm-recurrence.ts`); on wasm and cpu its time loops run
+ * as two kernels (`SpanrelLstmRecurrence` / `...Grad`) unless
+ * `setFusedKernels(false)`.
  *
  * Padding never leaks: outputs at padded positions are 0, and a sentence gives
  * the same states alone as in any padded batch (the reverse direction included).

@@ -76,9 +76,24 @@ export function tileInto(x: Values, shape: number[], reps: number[], out: Values
       for (let i = 0; i < n; i++) fill(d + 1, xOff + i * xStrides[d], outOff + i * outStrides[d]);
     }
     const block = n * outStrides[d]; // one copy of the input along axis d, with the later axes already tiled
-    for (let k = 1; k < reps[d]; k++) out.copyWithin(outOff + k * block, outOff, outOff + block);
+    repeatBlock(out, outOff, block, reps[d]);
   };
   fill(0, 0, 0);
+}
+
+/**
+ * Repeats `out[offset, offset + block)` so that it fills `reps` consecutive
+ * blocks, doubling the copied stretch each time: O(log reps) copies, so that
+ * a tiny block repeated many times (a `[B, N, 1]` mask broadcast to
+ * `[B, N, 825]`: one element, 825 times) costs a few calls, not one per copy.
+ */
+function repeatBlock(out: Values, offset: number, block: number, reps: number): void {
+  const total = block * reps;
+  for (let filled = block; filled < total; ) {
+    const n = Math.min(filled, total - filled);
+    out.copyWithin(offset + filled, offset, offset + n);
+    filled += n;
+  }
 }
 
 /** The six kernels for one backend, given access to its storage. */
