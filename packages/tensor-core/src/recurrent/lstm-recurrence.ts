@@ -98,21 +98,23 @@ function recurrentKernelGrad(hsAll: tf.Tensor, dXProj: tf.Tensor, U: tf.Tensor):
 
 /**
  * The same recurrence with the time loops in the `SpanrelLstmRecurrence` /
- * `...Grad` kernels (wasm, cpu): one matMul and one JS loop per step instead
- * of ~12 (forward) and ~14 (backward) tfjs kernels.
+ * `...Grad` kernels (wasm, cpu): per step a few direct backend kernel calls
+ * and one JS loop instead of ~12 (forward) and ~14 (backward) tfjs kernels;
+ * the same numbers bit for bit.
  */
 function fusedRecurrence(xProj: tf.Tensor, recurrentKernel: tf.Tensor, save: tf.GradSaveFunc) {
-  const [out, gates, cells] = tf.engine().runKernel(LSTM_RECURRENCE, { xProj, recurrentKernel }) as tf.Tensor[]; // [T,B,H], [T,B,4H], [T,B,H]
-  save([recurrentKernel, out, gates, cells]);
+  const [out, gates, cells, tanhCells] = tf.engine().runKernel(LSTM_RECURRENCE, { xProj, recurrentKernel }) as tf.Tensor[]; // [T,B,H], [T,B,4H], [T,B,H] x2
+  save([recurrentKernel, out, gates, cells, tanhCells]);
   const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] =>
     tf.tidy(() => {
-      const [U, hsAll, gatesAll, cAll] = saved;
+      const [U, hsAll, gatesAll, cAll, tanhCAll] = saved;
       const UT = tf.transpose(U); // [4H, H], once for all steps
-      const dXProj = tf.engine().runKernel(LSTM_RECURRENCE_GRAD, { dy: dy as tf.Tensor, recurrentKernelT: UT, gates: gatesAll, c: cAll }) as tf.Tensor; // [T, B, 4H]
+      const inputs = { dy: dy as tf.Tensor, recurrentKernelT: UT, gates: gatesAll, c: cAll, tanhC: tanhCAll };
+      const dXProj = tf.engine().runKernel(LSTM_RECURRENCE_GRAD, inputs) as tf.Tensor; // [T, B, 4H]
       return [dXProj, recurrentKernelGrad(hsAll, dXProj, U)];
     });
   // The gates and cells live on in `save`'s clones; these handles are not returned.
-  tf.dispose([gates, cells]);
+  tf.dispose([gates, cells, tanhCells]);
   return { value: out, gradFunc };
 }
 
