@@ -18,6 +18,8 @@ describe('buildBertInputs', () => {
     // [B, T, K]: word (0,0) -> 1,2,3; (0,1) -> 4; (1,0) -> 1,2; the rest masked
     expect(Array.from(sub.pieceIndex)).toEqual([1, 2, 3, 4, 0, 0, /**/ 1, 2, 0, 0, 0, 0, /**/ 0, 0, 0, 0, 0, 0]);
     expect(Array.from(sub.pieceMask)).toEqual([1, 1, 1, 1, 0, 0, /**/ 1, 1, 0, 0, 0, 0, /**/ 0, 0, 0, 0, 0, 0]);
+    // [B, T, 2]: each word's [start, end) sub-word range, (0, 0) at padding words (the encoder pools over these)
+    expect(Array.from(sub.pieceRanges)).toEqual([1, 4, 4, 5, /**/ 1, 3, 0, 0, /**/ 0, 0, 0, 0]);
   });
 
   it('accepts a sentence of exactly maxPositions sub-words and names the first one over it', () => {
