@@ -9,12 +9,16 @@ const packageDirs = ['packages', 'apps'].flatMap((group) =>
   readdirSync(`${root}${group}`).map((name) => `${group}/${name}`),
 ).filter((dir) => existsSync(`${root}${dir}/package.json`));
 
-const alias = Object.fromEntries(
-  packageDirs.map((dir) => {
-    const { name } = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8')) as { name: string };
-    return [name, `${root}${dir}/src/index.ts`];
-  }),
-);
+// `@spanrel/x` -> its src/index.ts; a subpath export `@spanrel/x/sub` -> src/sub/index.ts. Subpaths come
+// first: an alias also matches the ids below it (`@spanrel/joint` would take `@spanrel/joint/parallel`).
+const alias = packageDirs.flatMap((dir) => {
+  const { name, exports = {} } = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8')) as { name: string; exports?: Record<string, unknown> };
+  const subpaths = Object.keys(exports).filter((key) => key.startsWith('./') && key !== './package.json');
+  return [
+    ...subpaths.map((sub) => ({ find: `${name}${sub.slice(1)}`, replacement: `${root}${dir}/src${sub.slice(1)}/index.ts` })),
+    { find: name, replacement: `${root}${dir}/src/index.ts` },
+  ];
+});
 
 export default defineConfig({
   test: {

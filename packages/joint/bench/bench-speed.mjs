@@ -24,14 +24,20 @@
  * training `--train` sentences (batches of the preset's size) and predicting
  * `--eval` dev sentences on each path, alternating step by step (and chunk by
  * chunk of 8 sentences for evaluation) which path goes first. Prediction does
- * not touch the optimizer, but does run the fused kernels (pooling). Peak RSS is the process's after the
- * variant (monotonic: spert runs first).
+ * not touch the optimizer, but does run the fused kernels (pooling). Then the
+ * fast path's evaluation on every core (`ShardedPredictor` of
+ * `@spanrel/joint/parallel`: worker threads that load the model, plus this
+ * thread) against this thread alone, alternating round by round; the eval
+ * ratio ("eval x") is every core's fast path over the op-by-op path on one thread.
+ * Peak RSS is the process's after the variant (monotonic: spert runs first;
+ * the workers' memory is in the same process).
  *
  * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
  *
  *   node packages/joint/bench/bench-speed.mjs [--variants spert,dixit+glove] [--train N] [--eval N]
  *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto]
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +80,7 @@ function positiveInt(value, flag, fallback) {
 const log = (line) => process.stderr.write(`${line}\n`);
 
 async function benchVariant(variant, opts, libs) {
-  const { tf, joint, datasets, core } = libs;
+  const { tf, joint, parallel, datasets, core } = libs;
   const { glove, modelVariant } = splitGlove(variant);
   const overrides = glove ? { encoder: gloveEncoderOverride() } : {};
   const spec = joint.variantSpec(modelVariant, {
@@ -174,6 +180,10 @@ async function benchVariant(variant, opts, libs) {
   }
   core.setFusedKernels(true);
   for (const p of Object.values(paths)) p.opt.dispose();
+
+  // 3. Evaluation on every core (fast path): worker threads that load the model beside this thread
+  //    (@spanrel/joint/parallel), interleaved with the fast path on this thread alone.
+  const allCores = await allCoresEval(model, evalDocs, opts.rounds, { joint, parallel });
   const paramCount = [...params.values()].reduce((s, v) => s + v.size, 0);
   model.dispose();
   const summary = (p) => ({ trainSentPerSec: p.trainN / p.trainS, evalSentPerSec: p.evalN / p.evalS, trainSentences: p.trainN, evalSentences: p.evalN });
@@ -187,8 +197,11 @@ async function benchVariant(variant, opts, libs) {
     batchSize,
     fused,
     opByOp,
+    allCores,
     trainSpeedup: fused.trainSentPerSec / opByOp.trainSentPerSec,
-    evalSpeedup: fused.evalSentPerSec / opByOp.evalSentPerSec,
+    // The fast path's evaluation is the one on every core (when there is more than one).
+    evalSpeedup: (allCores ? allCores.evalSentPerSec : fused.evalSentPerSec) / opByOp.evalSentPerSec,
+    evalSpeedupOneThread: fused.evalSentPerSec / opByOp.evalSentPerSec,
     oneStepMaxRelDiff,
     momentsMaxRelDiff,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
@@ -197,8 +210,46 @@ async function benchVariant(variant, opts, libs) {
   };
 }
 
+/**
+ * Sentences/s of the fast path's evaluation on this thread alone and on every
+ * core (a ShardedPredictor with its default workers), alternating round by
+ * round; null when there is one core (or tfjs-node, which threads itself).
+ */
+async function allCoresEval(model, evalDocs, rounds, { joint, parallel }) {
+  const workers = parallel.defaultPredictWorkers();
+  if (workers === 0) return null;
+  const dir = mkdtempSync(join(os.tmpdir(), 'spanrel-bench-speed-'));
+  try {
+    await joint.saveModel(model, dir);
+    const predictor = await parallel.ShardedPredictor.start(dir, { workers, chunkSize: 8 });
+    try {
+      await predictor.predict(model, evalDocs.slice(0, 8 * (workers + 1))); // warm-up: the workers' first decode allocates
+      const timed = { one: { s: 0, n: 0 }, all: { s: 0, n: 0 } };
+      const agree = [];
+      for (let r = 0; r < rounds; r++) {
+        for (const name of r % 2 === 0 ? ['one', 'all'] : ['all', 'one']) {
+          const t0 = performance.now();
+          const docs = name === 'one' ? model.predict(evalDocs) : await predictor.predict(model, evalDocs);
+          timed[name].s += (performance.now() - t0) / 1000;
+          timed[name].n += evalDocs.length;
+          agree.push(JSON.stringify(docs));
+        }
+      }
+      const evalSentPerSec = timed.all.n / timed.all.s;
+      const oneThreadSentPerSec = timed.one.n / timed.one.s;
+      const samePredictions = agree.every((d) => d === agree[0]);
+      log(`eval on ${workers + 1} threads: ${evalSentPerSec.toFixed(1)} sent/s against ${oneThreadSentPerSec.toFixed(1)} on one (${(evalSentPerSec / oneThreadSentPerSec).toFixed(2)}x); same predictions: ${samePredictions}`);
+      return { threads: workers + 1, evalSentPerSec, oneThreadSentPerSec, speedup: evalSentPerSec / oneThreadSentPerSec, samePredictions };
+    } finally {
+      await predictor.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function table(results) {
-  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'fused eval', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
+  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'fused eval (1 thread)', 'all cores', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
   const rows = results.map((r) =>
     r.error
       ? [r.variant, `error: ${r.error}`]
@@ -208,6 +259,7 @@ function table(results) {
           r.opByOp.trainSentPerSec.toFixed(2),
           r.trainSpeedup.toFixed(2),
           r.fused.evalSentPerSec.toFixed(1),
+          r.allCores ? `${r.allCores.evalSentPerSec.toFixed(1)} (${r.allCores.threads})` : '-',
           r.opByOp.evalSentPerSec.toFixed(1),
           r.evalSpeedup.toFixed(2),
           r.reference ? `${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec}` : '-',
@@ -252,6 +304,7 @@ async function main() {
   const tf = await import('@tensorflow/tfjs-core');
   const core = await import('@spanrel/tensor-core');
   const joint = await import('@spanrel/joint');
+  const parallel = await import('@spanrel/joint/parallel');
   const datasets = await import('@spanrel/datasets');
   await core.initBackend(values.backend ? { backend: values.backend } : {});
   const backend = core.describeBackend();
@@ -260,13 +313,13 @@ async function main() {
   const results = [];
   for (const variant of opts.variants) {
     try {
-      results.push(await benchVariant(variant, opts, { tf, joint, datasets, core }));
+      results.push(await benchVariant(variant, opts, { tf, joint, parallel, datasets, core }));
     } catch (e) {
       log(e instanceof Error ? (e.stack ?? e.message) : String(e));
       results.push({ variant, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  console.log(`\nSpeed in sentences/s on CoNLL04 (fast = fused AdamW and fused kernels; op-by-op = both off), same process, interleaved; ${os.cpus().length} cores, ${backend}:`);
+  console.log(`\nSpeed in sentences/s on CoNLL04 (fast = fused AdamW and fused kernels, evaluation also on every core; op-by-op = both off, one thread), same process, interleaved; ${os.cpus().length} cores, ${backend}:`);
   console.log(table(results));
   for (const r of results) {
     if (r.error || !r.reference) continue;

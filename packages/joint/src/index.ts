@@ -71,7 +71,7 @@ export {
 } from './training/loss-strategy.js';
 export { negativeSamplingOf, sampleBatch } from './training/samplers.js';
 export { makeOptimizer, lrScheduleConfig } from './training/make-optimizer.js';
-export { devScores, evaluateOnDev, formatDecodeCap, isBetter, selectionKey, type DevScores, type MicroScores } from './training/dev-evaluation.js';
+export { devScores, evaluateOnDev, evaluateOnDevWith, formatDecodeCap, isBetter, selectionKey, type DevPredictor, type DevScores, type MicroScores } from './training/dev-evaluation.js';
 export {
   formatModelProfile,
   formatPhaseProfile,

@@ -31,7 +31,8 @@ import {
 import { describeBackend } from '@spanrel/tensor-core';
 import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
-import { BACKEND_USAGE, predictWithProgress, startBackend } from '../model-runtime.js';
+import { BACKEND_USAGE, startBackend } from '../model-runtime.js';
+import { devPredictionOnWorkers, predictOnWorkers, workersFlag, WORKERS_OPTION, WORKERS_USAGE } from '../prediction-workers.js';
 import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 /** File names written in `--out`. */
@@ -144,6 +145,7 @@ async function runPreset(
   data: { schema: TypeSchema; train: readonly Document[]; dev: readonly Document[]; test: readonly Document[] },
   outDir: string,
   resume: boolean,
+  workers: number,
   io: CliIO,
 ): Promise<CompareRow> {
   const onEvent = (event: TrainEvent) => {
@@ -154,11 +156,17 @@ async function runPreset(
       io.err(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, ${dev}, ${r.trainSeconds.toFixed(1)} s${r.best ? ' [best]' : ''}`);
     }
   };
-  const result = await train({ spec, schema: data.schema, train: data.train, dev: data.dev, vectorDocs: data.test, outDir, resume, onEvent });
+  const devWorkers = devPredictionOnWorkers(outDir, workers, data.dev.length);
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train({ spec, schema: data.schema, train: data.train, dev: data.dev, vectorDocs: data.test, outDir, resume, onEvent, predictDev: devWorkers.predictDev });
+  } finally {
+    await devWorkers.close();
+  }
   const { model } = result;
   try {
     const started = performance.now();
-    const predictions = predictWithProgress(model, data.test, io, `${variant}: predicting`);
+    const predictions = await predictOnWorkers(model, join(outDir, BEST_MODEL_DIR), data.test, io, { workers, label: `${variant}: predicting` });
     const evalSeconds = (performance.now() - started) / 1000;
     const scores = evaluate(data.test, predictions, data.schema);
     const trainSeconds = result.history.reduce((sum, r) => sum + r.trainSeconds, 0);
@@ -261,6 +269,7 @@ ${wrapNames(VARIANT_NAMES.filter((n) => !(PRESET_NAMES as readonly string[]).inc
               use only the first N documents of that split (a quick comparison; the report says so)
   --resume    continue interrupted runs in --out (finished ones are reused without training)
 ${STRICT_USAGE}
+${WORKERS_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     presets: { type: 'string' },
@@ -278,6 +287,7 @@ ${BACKEND_USAGE}`,
     'max-test': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
+    ...WORKERS_OPTION,
     ...STRICT_OPTION,
   },
   async run(values, io) {
@@ -304,11 +314,12 @@ ${BACKEND_USAGE}`,
     };
     io.err(`data: ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test sentences`);
     await startBackend(values, io);
+    const workers = workersFlag(values);
     await mkdir(out, { recursive: true });
     const rows: CompareRow[] = [];
     for (const [i, { name, spec }] of specs.entries()) {
       io.err(`[${i + 1}/${specs.length}] ${name}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
-      rows.push(await runPreset(name, spec, data, join(out, variantFolderName(name)), values.resume === true, io));
+      rows.push(await runPreset(name, spec, data, join(out, variantFolderName(name)), values.resume === true, workers, io));
     }
     const report: CompareReport = {
       encoder: typeof values.encoder === 'string' ? values.encoder : 'bilstm',

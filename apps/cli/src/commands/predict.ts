@@ -4,7 +4,8 @@ import { formatFromPath, formatSpertJson, readDocuments, writeDocuments, type Da
 import { splitSentences, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { UsageError, type Command } from '../command.js';
 import { describePrediction } from '../describe-prediction.js';
-import { BACKEND_USAGE, loadModelFlag, predictWithProgress, resolveModelDir, startBackend } from '../model-runtime.js';
+import { BACKEND_USAGE, loadModelFlag, resolveModelDir, startBackend } from '../model-runtime.js';
+import { predictOnWorkers, workersFlag, WORKERS_OPTION, WORKERS_USAGE } from '../prediction-workers.js';
 import { dataReadOptions, STRICT_OPTION } from '../data-options.js';
 
 type InputFormat = DatasetFormat | 'text';
@@ -38,7 +39,7 @@ function textSentences(text: string): SentenceInput[] {
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'extract entities and relations from raw text or documents with a trained model (SpERT JSON out)',
-  usage: `spanrel predict --model DIR (--text "..." | --input FILE) [--format F] [--out FILE] [--tags] [--backend NAME]
+  usage: `spanrel predict --model DIR (--text "..." | --input FILE) [--format F] [--out FILE] [--tags] [--workers N] [--backend NAME]
   --model    a model folder, or the --out folder of spanrel train
   --text     raw text: split into sentences and words, then predicted
   --input    a file of raw text (.txt, .text, .md) or of documents (SpERT JSON, DyGIE++ JSONL, CoNLL: their words are used)
@@ -51,6 +52,7 @@ export const predictCommand: Command = {
              only STSN-style models (with a tagger) predict tags
   --strict   check the --input documents' annotations as training data (duplicates, self-relations
              are errors); by default they are ignored
+${WORKERS_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     model: { type: 'string' },
@@ -60,6 +62,7 @@ ${BACKEND_USAGE}`,
     out: { type: 'string' },
     tags: { type: 'boolean' },
     backend: { type: 'string' },
+    ...WORKERS_OPTION,
     ...STRICT_OPTION,
   },
   async run(values, io) {
@@ -84,13 +87,15 @@ ${BACKEND_USAGE}`,
     if (sentences.length === 0) throw new Error('the input holds no sentence');
 
     await startBackend(values, io);
+    const workers = workersFlag(values);
     const model = await loadModelFlag(values, io);
     try {
       if (withTags && !model.tagger) {
         throw new Error(`${resolveModelDir(values.model)}: --tags: only STSN-style models (with a tagger) predict tags, and this model (${model.spanHead.name}, ${model.relationHead.name}) has no tagger`);
       }
-      const tagged = withTags ? predictWithProgress(model, sentences, io, 'predicting', { withTags: true }) : null;
-      const predictions = tagged ?? predictWithProgress(model, sentences, io);
+      const modelDir = resolveModelDir(values.model);
+      const tagged = withTags ? await predictOnWorkers(model, modelDir, sentences, io, { workers, withTags: true }) : null;
+      const predictions = tagged ?? (await predictOnWorkers(model, modelDir, sentences, io, { workers }));
       const written = tagged ? tagged.map(withTagsField) : predictions;
       const entities = predictions.reduce((n, d) => n + d.entities.length, 0);
       const relations = predictions.reduce((n, d) => n + d.relations.length, 0);

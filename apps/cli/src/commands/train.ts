@@ -19,6 +19,7 @@ import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import { BACKEND_USAGE, progressStream, startBackend } from '../model-runtime.js';
+import { devPredictionOnWorkers, workersFlag, WORKERS_OPTION, WORKERS_USAGE } from '../prediction-workers.js';
 import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 /** The spec of `spanrel train`'s flags: preset, then --encoder, then --config, then --epochs / --seed. */
@@ -145,6 +146,7 @@ export const trainCommand: Command = {
   --profile-steps N  profiled training steps and decode batches (default 4; one more of each first, unprofiled)
   --profile-top N    kernels listed (default 20)
 ${STRICT_USAGE}
+${WORKERS_USAGE.replace('predict beside', 'predict the dev set beside')}
 ${BACKEND_USAGE}`,
   options: {
     preset: { type: 'string' },
@@ -163,6 +165,7 @@ ${BACKEND_USAGE}`,
     'profile-steps': { type: 'string' },
     'profile-top': { type: 'string' },
     backend: { type: 'string' },
+    ...WORKERS_OPTION,
     ...STRICT_OPTION,
   },
   async run(values, io) {
@@ -182,7 +185,13 @@ ${BACKEND_USAGE}`,
     if (spec) io.err(`preset ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
     await startBackend(values, io);
     const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema, ...dataReadOptions(values, io) }));
-    const result = await train({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, outDir: out, resume, onEvent: reporter(io) });
+    const devWorkers = devPredictionOnWorkers(out, workersFlag(values), devDocs.length);
+    let result: Awaited<ReturnType<typeof train>>;
+    try {
+      result = await train({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, outDir: out, resume, onEvent: reporter(io), predictDev: devWorkers.predictDev });
+    } finally {
+      await devWorkers.close();
+    }
     result.model.dispose();
     const best = result.bestEpoch === null ? 'no epoch ran' : `epoch ${result.bestEpoch}`;
     io.out(`best model (${best}) in ${join(out, BEST_MODEL_DIR)}; log in ${join(out, TRAIN_LOG_FILE)}; ${result.globalStep} steps${result.stoppedEarly ? ' (stopped early)' : ''}`);

@@ -31,7 +31,32 @@ export function devScores(evaluation: Evaluation): DevScores {
  */
 export function evaluateOnDev(model: JointModel, dev: readonly Document[]): { scores: DevScores; evaluation: Evaluation; decoding: DecodeStats } {
   const decoding = emptyDecodeStats();
-  const evaluation = evaluate(dev, model.predict(dev, { stats: decoding }), model.schema);
+  return scoreOnDev(model, dev, model.predict(dev, { stats: decoding }), decoding);
+}
+
+/**
+ * Predicts the dev documents through `predict` (say, on several threads: see
+ * `@spanrel/joint/parallel`), and scores them as {@link evaluateOnDev} does.
+ */
+export async function evaluateOnDevWith(
+  predict: DevPredictor,
+  model: JointModel,
+  dev: readonly Document[],
+): Promise<{ scores: DevScores; evaluation: Evaluation; decoding: DecodeStats }> {
+  const decoding = emptyDecodeStats();
+  const predictions = await predict(model, dev, decoding);
+  if (predictions.length !== dev.length) throw new Error(`dev prediction returned ${predictions.length} documents for ${dev.length} dev documents`);
+  return scoreOnDev(model, dev, predictions, decoding);
+}
+
+/**
+ * How the dev documents are predicted after each epoch of `train` (default:
+ * `model.predict` on the calling thread); `stats` gathers the decoding counts.
+ */
+export type DevPredictor = (model: JointModel, dev: readonly Document[], stats: DecodeStats) => Promise<Document[]>;
+
+function scoreOnDev(model: JointModel, dev: readonly Document[], predictions: Document[], decoding: DecodeStats) {
+  const evaluation = evaluate(dev, predictions, model.schema);
   return { scores: devScores(evaluation), evaluation, decoding };
 }
 

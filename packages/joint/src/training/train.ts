@@ -35,7 +35,7 @@ import {
   type EpochRecord,
   type TrainerState,
 } from './checkpoint.js';
-import { evaluateOnDev, isBetter, selectionKey } from './dev-evaluation.js';
+import { evaluateOnDev, evaluateOnDevWith, isBetter, selectionKey, type DevPredictor } from './dev-evaluation.js';
 import { documentsFingerprint, mixSeed } from './hashing.js';
 import { makeOptimizer } from './make-optimizer.js';
 import { lossStrategy } from './loss-strategy.js';
@@ -92,6 +92,11 @@ export interface TrainOptions {
   /** Continue from `<outDir>/checkpoint` (a fresh run when there is none). Without it, an existing checkpoint is an error. */
   resume?: boolean;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * How the dev documents are predicted after each epoch; default `model.predict`
+   * on this thread. `shardedDevPredictor` (`@spanrel/joint/parallel`) uses every core.
+   */
+  predictDev?: DevPredictor;
   /**
    * Called after every optimizer step (after the checkpoint that step may have
    * written). Throwing stops training at once, as a kill would (tests use it).
@@ -260,7 +265,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let best = false;
       if (options.dev.length > 0) {
         emit({ type: 'evaluate', epoch: epoch + 1, sentences: options.dev.length });
-        ({ scores: dev, decoding: devDecoding } = evaluateOnDev(model, options.dev));
+        ({ scores: dev, decoding: devDecoding } = options.predictDev ? await evaluateOnDevWith(options.predictDev, model, options.dev) : evaluateOnDev(model, options.dev));
         const key = selectionKey(dev, t.selectionMetric);
         best = isBetter(key, state.bestKey);
         if (best) {
