@@ -94,6 +94,20 @@ describe('submitShards and queueStatus', () => {
     expect(await worker.worker.isRunning()).toBe(false);
   });
 
+  it('close() lets the shard in hand finish: its output is written and its job completed', async () => {
+    const queue = await open('graceful');
+    const shard = writeShard(dir, 'slow.jsonl', ['slow']);
+    const out = join(dir, 'out-graceful');
+    await submitShards(queue, [shard], out);
+    // The shard is held 1 s between predicting and writing; close() comes in that second.
+    const worker = await startShardWorker({ redisUrl: redis.url, queueName: 'graceful', predict: fakePredictor(), holdBeforeWriteMs: 1000 });
+    await waitForStatus(queue, (s) => s.active === 1);
+    expect(existsSync(join(out, 'slow.jsonl'))).toBe(false);
+    await worker.close();
+    expect(existsSync(join(out, 'slow.jsonl'))).toBe(true);
+    expect(await queueStatus(queue)).toMatchObject({ waiting: 0, active: 0, completed: 1, failed: 0 });
+  });
+
   it('says when Redis cannot be reached, with the URL', async () => {
     const stopped = await startRedisServer();
     await stopped.stop();

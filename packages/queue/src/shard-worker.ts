@@ -67,12 +67,12 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Sha
   const log = options.log ?? (() => {});
   const name = workerName();
   const hold = options.holdBeforeWriteMs ?? 0;
-  const process = async (job: Job<ShardJobData, ShardJobResult>): Promise<ShardJobResult> => {
+  const processShardJob = async (job: Job<ShardJobData, ShardJobResult>): Promise<ShardJobResult> => {
     const tries = job.attemptsMade > 0 || job.stalledCounter > 0 ? ` (again: ${job.attemptsMade} failed tr${job.attemptsMade === 1 ? 'y' : 'ies'}, stalled ${job.stalledCounter}x)` : '';
     log(`job ${job.id}: started${tries}`);
     return predictShard(job.data, options.predict, { log, worker: name, beforeWrite: hold > 0 ? () => sleep(hold) : undefined });
   };
-  const worker = new Worker<ShardJobData, ShardJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, process, {
+  const worker = new Worker<ShardJobData, ShardJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, processShardJob, {
     connection: redisConnection(options.redisUrl),
     name,
     concurrency: options.concurrency ?? 1,

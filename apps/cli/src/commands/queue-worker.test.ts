@@ -74,6 +74,15 @@ function startWorker(env: Record<string, string> = {}): WorkerProcess {
   };
 }
 
+/** Polls `condition` every 50 ms; fails after `timeoutMs`, naming what it waited for. */
+async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The shard documents: sentences of the synthetic corpus, two per document, documents keyed `shard-S-doc-D`. */
 function shardDocuments(shard: number, corpus: readonly Document[]): Document[] {
   const docs: Document[] = [];
@@ -121,8 +130,9 @@ describe('spanrel queue submit / worker / queue status', () => {
     const [, killedJob] = await victim.waitFor(/^job (\S+): started/);
     await victim.waitFor(/: predicting \d+ sentences/);
     const others = [startWorker(), startWorker()];
-    // All three run: the two others have finished a shard each before the victim dies.
-    await Promise.all(others.map((w) => w.waitFor(/^job \S+: done \(written\)/)));
+    // All three run (the two others connected, one shard done) when the victim dies.
+    await Promise.all(others.map((w) => w.waitFor(/^worker \S+: waiting for shards/)));
+    await until(() => others.some((w) => w.lines.some((line) => /^job \S+: done \(written\)/.test(line))), 'a shard done by the other workers');
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toBe(null);
 
