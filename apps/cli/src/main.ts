@@ -4,19 +4,39 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
+import { queueStatusCommand, queueSubmitCommand } from './commands/queue.js';
 import { statsCommand } from './commands/stats.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 import { parseCommandArgs, processIO, UsageError, type CliIO, type Command } from './command.js';
 
-export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, compareCommand, statsCommand, evaluateCommand, convertCommand];
+/** Every command; a name of several words is a sub-command (`spanrel queue submit ...`). */
+export const COMMANDS: Command[] = [
+  demoCommand,
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  compareCommand,
+  statsCommand,
+  evaluateCommand,
+  convertCommand,
+  queueSubmitCommand,
+  queueStatusCommand,
+  workerCommand,
+];
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    'usage: spanrel <command> [options]   (spanrel <command> --help for its options)',
-    '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-  ].join('\n');
+function overview(commands: Command[] = COMMANDS, usage = 'spanrel <command> [options]   (spanrel <command> --help for its options)'): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [`usage: ${usage}`, '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+/** The command `argv` starts with (all the words of its name) and the arguments after it. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) };
+  }
+  return undefined;
 }
 
 /**
@@ -24,16 +44,26 @@ function overview(): string {
  * (bad data file, ...), 2 the command line was wrong.
  */
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const found = findCommand(argv);
+  if (!found) {
+    // `spanrel queue` (or `spanrel queue nope`): the sub-commands of that word.
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${name} `));
+    const help = argv[1] === '--help' || argv[1] === '-h';
+    if (group.length > 0) {
+      const listing = overview(group, `spanrel ${name} <${group.map((c) => c.name.split(' ')[1]).join('|')}> [options]`);
+      if (help) io.out(listing);
+      else io.err(`${argv[1] === undefined ? `spanrel ${name}: give a sub-command` : `spanrel: unknown command "${name} ${argv[1]}"`}\n\n${listing}`);
+      return help ? 0 : 2;
+    }
     io.err(`spanrel: unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
+  const { command, rest } = found;
   try {
     const values = parseCommandArgs(command, rest);
     if (values.help) {
