@@ -1,6 +1,6 @@
 import type { Breakdown, Breakdowns } from '@spanrel/eval';
 import type { TopLevelSpec } from 'vega-lite';
-import { taskColorScale } from './task-colors.js';
+import { TASK_COLORS } from './task-colors.js';
 
 /** One task's breakdown, as it appears in a grouped bar chart. */
 interface Series {
@@ -27,7 +27,7 @@ function groupedBuckets(title: string, axisTitle: string, series: readonly Serie
         mark: 'bar',
         encoding: {
           y: { field: 'f1', type: 'quantitative', title: 'micro F1 (%)', scale: { domain: [0, 100] } },
-          color: { field: 'task', type: 'nominal', title: 'task', scale: taskColorScale },
+          color: { field: 'task', type: 'nominal', title: 'task', scale: { domain: series.map((s) => s.task), range: series.map((s) => TASK_COLORS[s.task]) } },
           tooltip: [{ field: 'task' }, { field: 'bucket' }, { field: 'f1', format: '.2f' }, { field: 'support' }],
         },
       },

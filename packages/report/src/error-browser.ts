@@ -46,14 +46,14 @@ export function errorTotals(analyses: readonly SentenceAnalysis[]): ErrorTotals 
   return { errors, sentences };
 }
 
-function sentenceHtml(doc: Document, index: number, analysis: SentenceAnalysis, colorOf: (type: string) => string): string {
+function sentenceHtml(doc: Document, index: number, analysis: SentenceAnalysis, colorOf: (type: string) => string, labelOf: (type: string) => string): string {
   const kinds = ERROR_KINDS.filter((k) => analysis.errors[k] > 0);
   const summary = kinds.length ? kinds.map((k) => `<span class="kind kind-${k}">${analysis.errors[k]} ${ERROR_KIND_LABELS[k]}</span>`).join(' ') : '<span class="kind kind-none">no error</span>';
   return (
     `<div class="sentence" data-index="${index}" data-errors="${kinds.join(' ')}">` +
     `<div class="sentence-head"><span class="sentence-id">#${index} ${escapeHtml(doc.id)}</span> ${summary}</div>` +
     `<div class="sentence-text">${escapeHtml(doc.tokens.join(' '))}</div>` +
-    `<div class="sentence-scroll">${sentenceSvg(doc.tokens, analysis, colorOf)}</div></div>`
+    `<div class="sentence-scroll">${sentenceSvg(doc.tokens, analysis, colorOf, labelOf)}</div></div>`
   );
 }
 
@@ -66,6 +66,9 @@ export function errorBrowserHtml(gold: readonly Document[], pred: readonly Docum
   const analyses = gold.map((g, i) => analyseSentence(g, pred[i]!, schema));
   const totals = errorTotals(analyses);
   const colorOf = typeColors(schema.entities.map((t) => t.name));
+  // Bars show the schema's short names (CoNLL04: "Peop" for "People"); tooltips the full type.
+  const short = new Map(schema.entities.map((t) => [t.name, t.short || t.name]));
+  const labelOf = (type: string) => short.get(type) ?? type;
   const button = (filter: string, label: string, pressed = false) =>
     `<button type="button" data-filter="${filter}" aria-pressed="${pressed}">${label}</button>`;
   const buttons = [
@@ -84,7 +87,7 @@ export function errorBrowserHtml(gold: readonly Document[], pred: readonly Docum
     `<div id="error-filter" class="filters" role="group" aria-label="show sentences">${buttons.join('')}</div>`,
     legend,
     `<p class="shown"><span id="shown-count">${gold.length}</span> of ${gold.length} sentences shown</p>`,
-    `<div id="sentences">${gold.map((doc, i) => sentenceHtml(doc, i, analyses[i]!, colorOf)).join('\n')}</div>`,
+    `<div id="sentences">${gold.map((doc, i) => sentenceHtml(doc, i, analyses[i]!, colorOf, labelOf)).join('\n')}</div>`,
     `<script>${FILTER_SCRIPT}</script>`,
   ].join('\n');
   return { html, totals };

@@ -21,7 +21,7 @@ figure.chart { margin: 0; } figure.chart svg { display: block; max-width: 100%; 
 .filters button { font: inherit; font-size: .85rem; padding: .25rem .6rem; border: 1px solid #bbb; border-radius: 4px; background: #fafafa; cursor: pointer; }
 .filters button[aria-pressed=true] { background: #333; color: #fff; border-color: #333; }
 .legend, .shown { font-size: .85rem; color: #444; }
-.swatch { padding: 0 .3rem; border-radius: 3px; border: 2px solid; }
+.swatch { padding: 0 .3rem; border-radius: 3px; border: 2px solid; white-space: nowrap; display: inline-block; }
 .sentence { border-top: 1px solid #eee; padding: .5rem 0; }
 .sentence-head { font-size: .8rem; color: #555; } .sentence-id { font-family: ui-monospace, Menlo, Consolas, monospace; margin-right: .5rem; }
 .sentence-text { font-size: .85rem; margin: .2rem 0; }

@@ -8,7 +8,7 @@ const LEFT = 58; // room for the "predicted" / "gold" labels
 const RIGHT = 12;
 const BAR_HEIGHT = 15;
 const BAR_GAP = 3;
-const ARC_STEP = 17;
+const ARC_STEP = 20; // > 4/3 of a label's height, so stacked labels do not overlap
 const TOKEN_ROW = 22;
 
 interface Layout {
@@ -66,6 +66,13 @@ const verdictText = (v: Verdict, note?: string) => (v === 'correct' ? 'correct' 
 /** Text width estimate of an SVG label at 10px sans-serif. */
 const labelWidth = (text: string) => [...text].length * 6 + 6;
 
+/** An entity bar's label, squeezed into the bar when it would run over it (a one-word entity of a long type). */
+function entityLabel(label: string, x: number, y: number, width: number): string {
+  const room = width - 5;
+  const squeeze = labelWidth(label) - 6 > room ? ` textLength="${room}" lengthAdjust="spacingAndGlyphs"` : '';
+  return `<text x="${x + 3}" y="${y + BAR_HEIGHT - 4}"${squeeze}>${escapeHtml(label)}</text>`;
+}
+
 /**
  * One side (gold or predicted) of a sentence: entity bars stacked next to the
  * token row, and relation arcs beyond them, labelled with the relation type.
@@ -79,6 +86,7 @@ function side(
   edge: number,
   dir: -1 | 1,
   colorOf: (type: string) => string,
+  labelOf: (type: string) => string,
 ): { svg: string[]; extent: number } {
   const svg: string[] = [];
   const levels = entityLevels(entities);
@@ -91,10 +99,13 @@ function side(
     svg.push(
       `<g class="entity verdict-${e.verdict}"><title>${escapeHtml(`${e.type} [${e.start}, ${e.end}): ${verdictText(e.verdict, e.note)}`)}</title>` +
         `<rect x="${x}" y="${y}" width="${w}" height="${BAR_HEIGHT}" rx="3" fill="${colorOf(e.type)}"/>` +
-        `<text x="${x + 3}" y="${y + BAR_HEIGHT - 4}">${escapeHtml(e.type)}</text></g>`,
+        entityLabel(labelOf(e.type), x, y, w) + '</g>',
     );
   });
   const arcBase = edge + dir * (rows * (BAR_HEIGHT + BAR_GAP) + BAR_GAP);
+  // Where an argument's arc leaves its bar: the bar's outer side (a relation's argument is one of the entities drawn).
+  const outerSide = new Map(entities.map((e, i) => [`${e.start}:${e.end}:${e.type}`, edge + dir * ((levels[i]! + 1) * (BAR_HEIGHT + BAR_GAP))]));
+  const sideOf = (a: Span & { type: string }) => outerSide.get(`${a.start}:${a.end}:${a.type}`) ?? arcBase;
   const ends = relations.map((r) => [spanCenter(l, r.head), spanCenter(l, r.tail)] as [number, number]);
   const arcLevel = arcLevels(ends.map(([a, b]) => [Math.min(a, b), Math.max(a, b)]));
   let extent = Math.abs(arcBase - edge);
@@ -105,10 +116,11 @@ function side(
     const mid = (x1 + x2) / 2;
     const apex = arcBase + dir * h * 0.75; // a cubic Bezier with both controls at `top` peaks at 3/4 of the way
     const lw = labelWidth(r.type);
-    const tip = dir < 0 ? `${x2 - 3.5},${arcBase - 7} ${x2 + 3.5},${arcBase - 7} ${x2},${arcBase}` : `${x2 - 3.5},${arcBase + 7} ${x2 + 3.5},${arcBase + 7} ${x2},${arcBase}`;
+    const end = sideOf(r.tail);
+    const tip = `${x2 - 3.5},${end + dir * 7} ${x2 + 3.5},${end + dir * 7} ${x2},${end}`;
     svg.push(
       `<g class="relation verdict-${r.verdict}"><title>${escapeHtml(`${r.type}: ${r.head.type} [${r.head.start}, ${r.head.end}) -> ${r.tail.type} [${r.tail.start}, ${r.tail.end}): ${verdictText(r.verdict, r.note)}`)}</title>` +
-        `<path class="arc" d="M${x1},${arcBase} C${x1},${top} ${x2},${top} ${x2},${arcBase}"/>` +
+        `<path class="arc" d="M${x1},${sideOf(r.head)} L${x1},${arcBase} C${x1},${top} ${x2},${top} ${x2},${arcBase} L${x2},${sideOf(r.tail)}"/>` +
         `<polygon class="arrow" points="${tip}"/>` +
         `<rect class="arc-label" x="${mid - lw / 2}" y="${apex - 6.5}" width="${lw}" height="13" rx="2"/>` +
         `<text class="arc-label" x="${mid}" y="${apex + 3.5}" text-anchor="middle">${escapeHtml(r.type)}</text></g>`,
@@ -121,17 +133,23 @@ function side(
 /**
  * One sentence as an SVG: the tokens in a row, predicted entities and relations
  * above (arcs labelled with the relation type, pointing at the tail), gold ones
- * below. Each entity and relation carries its verdict as a class
+ * below; entity bars show `labelOf(type)` (the schema's short names in the
+ * report). Each entity and relation carries its verdict as a class
  * (`verdict-correct`, `verdict-false-positive`, ...) and a tooltip; the page's
  * stylesheet colours errors.
  */
-export function sentenceSvg(tokens: readonly string[], analysis: SentenceAnalysis, colorOf: (type: string) => string): string {
+export function sentenceSvg(
+  tokens: readonly string[],
+  analysis: SentenceAnalysis,
+  colorOf: (type: string) => string,
+  labelOf: (type: string) => string = (type) => type,
+): string {
   const l = layoutTokens(tokens);
   const width = l.x[l.x.length - 1]! + l.width[l.width.length - 1]! + RIGHT;
   // Predicted side first, drawn upwards from 0, then shifted below its own extent.
-  const pred = side(l, analysis.pred.entities, analysis.pred.relations, 0, -1, colorOf);
+  const pred = side(l, analysis.pred.entities, analysis.pred.relations, 0, -1, colorOf, labelOf);
   const tokenTop = pred.extent + 4;
-  const gold = side(l, analysis.gold.entities, analysis.gold.relations, 0, 1, colorOf);
+  const gold = side(l, analysis.gold.entities, analysis.gold.relations, 0, 1, colorOf, labelOf);
   const goldTop = tokenTop + TOKEN_ROW;
   const height = goldTop + gold.extent + 4;
   const words = tokens.map((t, i) => `<text class="token" x="${l.x[i]}" y="${tokenTop + 15}">${escapeHtml(t)}</text>`);
