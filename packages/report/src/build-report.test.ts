@@ -70,6 +70,10 @@ describe('buildReportHtml', async () => {
     expect(html.match(/<path class="arc"/g)).toHaveLength(6);
   });
 
+  it('is a pure function of its input: the same input, the same page', async () => {
+    expect(await buildReportHtml({ gold: GOLD, pred: PRED, schema: SCHEMA, run, trainingLog: LOG })).toBe(html);
+  });
+
   it('leaves the training charts out without a training log', async () => {
     const plain = await buildReportHtml({ gold: GOLD, pred: PRED, schema: SCHEMA, run });
     expect(chartSvg(plain, 'training-loss')).toBeUndefined();

@@ -52,13 +52,13 @@ export async function buildReportHtml(input: ReportInput): Promise<string> {
 
   const training: string[] = [];
   if (log.length > 0) {
-    training.push(figure('training-loss', await renderVegaLite(lossCurveSpec(log))));
+    training.push(figure('training-loss', await renderVegaLite(lossCurveSpec(log), 'training-loss')));
     const dev = devCurveSpec(log);
-    if (dev) training.push(figure('training-dev', await renderVegaLite(dev)));
+    if (dev) training.push(figure('training-dev', await renderVegaLite(dev, 'training-dev')));
   }
   const breakdownFigures: string[] = [];
-  for (const { id, spec } of breakdownChartSpecs(breakdowns)) breakdownFigures.push(figure(id, await renderVegaLite(spec)));
-  const confusion = figure('confusion', await renderVegaLite(confusionChartSpec(entityConfusion(gold, pred, schema))));
+  for (const { id, spec } of breakdownChartSpecs(breakdowns)) breakdownFigures.push(figure(id, await renderVegaLite(spec, id)));
+  const confusion = figure('confusion', await renderVegaLite(confusionChartSpec(entityConfusion(gold, pred, schema)), 'confusion'));
   const browser = errorBrowserHtml(gold, pred, schema);
 
   const body = [

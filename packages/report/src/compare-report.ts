@@ -97,7 +97,7 @@ export async function buildCompareHtml(input: CompareInput): Promise<string> {
     input.date ? `<dt>date</dt><dd>${escapeHtml(input.date)}</dd>` : '',
     '</dl>',
     '<h2>Scores and speed</h2>',
-    `<div class="charts">${figure('compare-scores', await renderVegaLite(compareScoresSpec(input)))}${figure('compare-speed', await renderVegaLite(compareSpeedSpec(input)))}</div>`,
+    `<div class="charts">${figure('compare-scores', await renderVegaLite(compareScoresSpec(input), 'compare-scores'))}${figure('compare-speed', await renderVegaLite(compareSpeedSpec(input), 'compare-speed'))}</div>`,
     '<p class="muted">F1 in percent on the test set; speeds in sentences per second (training: epochs x sentences / training time).</p>',
     compareTable(input),
   ].join('\n');
