@@ -10,7 +10,7 @@ const capture = captureIO;
 describe('spanrel CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-'));
 
-  it('demo writes a corpus, prints statistics, trains, evaluates and predicts new text', async () => {
+  it('demo writes a corpus, prints statistics, trains, evaluates, predicts new text and writes its report', async () => {
     // Tiny dimensions and one epoch so the whole demo takes seconds here; the defaults train for real.
     const tiny = join(dir, 'tiny.json');
     writeFileSync(

@@ -70,7 +70,7 @@ describe('spanrel report', () => {
       const page = await browser.context.newPage();
       const problems: string[] = [];
       const requests: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       page.on('request', (req) => requests.push(req.url()));
       await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
