@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, writeDocuments, writeTypeSchema, type Document } from '@spanrel/datasets';
 import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
-import { launchChromium } from '../testing/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../testing/chromium.js';
 import { runCaptured as run } from '../testing/capture-io.js';
 import { evalCommand } from './eval.js';
 import { evaluateCommand } from './evaluate.js';
@@ -58,6 +58,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('spanrel report', () => {
+  it('needs Debian\'s chromium, and says how to install it when it is missing', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow('/nonexistent/chromium not found: the browser tests need Debian\'s chromium; run scripts/system-deps.sh');
+    expect(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: run scripts/system-deps.sh`).toBe(true);
+  });
+
   it('writes a page that opens in headless Chromium: no error, no request, charts, arcs and a working error filter', async () => {
     const out = file('report.html');
     const r = await run(reportCommand, ['--model', file('run'), '--data', file('dev.json'), '--out', out, '--backend', 'cpu']);

@@ -13,12 +13,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A fresh browser (its own user-data-dir); `close` also removes that folder. Throws, saying how to install it, when Chromium is missing. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} not found: the browser tests need Debian's chromium; run scripts/system-deps.sh (as root or with sudo) to install it`);
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} not found: the browser tests need Debian's chromium; run scripts/system-deps.sh (as root or with sudo) to install it`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'spanrel-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS });
   return {
     context,
     close: async () => {
