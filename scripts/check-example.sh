@@ -8,7 +8,8 @@
 #  1. installs each package ALONE into an empty folder and checks it against its
 #     install-size budget (scripts/install-sizes.mjs prints the table package ->
 #     node_modules size): the heads pull no onnxruntime / transformers.js / sharp and
-#     stay under 100 MB, @spanrel/datasets and @spanrel/eval under 1 MB; and checks
+#     stay under 100 MB, @spanrel/datasets and @spanrel/eval under 1 MB, @spanrel/report
+#     (Vega charts) under 60 MB; and checks
 #     that @spanrel/encoders without transformers.js imports fine and that a BERT
 #     encoder then says which package to install;
 #  2. installs examples/custom-architecture's packages into a copy of it OUTSIDE the

@@ -17,6 +17,8 @@ export const BUDGETS = {
   '@spanrel/tensor-core': { max: 100 * MB, lean: true },
   '@spanrel/datasets': { max: 1 * MB, lean: true },
   '@spanrel/eval': { max: 1 * MB, lean: true },
+  // Vega + Vega-Lite (charts rendered to SVG at report time): about 42 MB.
+  '@spanrel/report': { max: 60 * MB, lean: true },
   '@spanrel/encoders': { max: 100 * MB, lean: true },
   '@spanrel/span-heads': { max: 100 * MB, lean: true },
   '@spanrel/relation-heads': { max: 100 * MB, lean: true },

@@ -10,7 +10,7 @@ const capture = captureIO;
 describe('spanrel CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spanrel-cli-'));
 
-  it('demo writes a corpus, prints statistics, trains, evaluates and predicts new text', async () => {
+  it('demo writes a corpus, prints statistics, trains, evaluates, predicts new text and writes its report', async () => {
     // Tiny dimensions and one epoch so the whole demo takes seconds here; the defaults train for real.
     const tiny = join(dir, 'tiny.json');
     writeFileSync(
@@ -32,6 +32,11 @@ describe('spanrel CLI', () => {
     expect(train).toHaveLength(140);
     const predictions = JSON.parse(readFileSync(join(dir, 'test_predictions.json'), 'utf8')) as unknown[];
     expect(predictions).toHaveLength(30);
+    // The demo ends with its model's report, and says where it is.
+    expect(io.stdout).toContain(`open it in a browser: ${join(dir, 'report.html')}`);
+    const report = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(report.match(/<div class="sentence" /g)).toHaveLength(30);
+    expect(report).toContain('id="chart-training-loss"');
   });
 
   it('stats --json counts what a plain loop over the file counts', async () => {

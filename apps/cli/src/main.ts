@@ -5,6 +5,7 @@ import { evalCommand } from './commands/eval.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { queueStatusCommand, queueSubmitCommand } from './commands/queue.js';
+import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   evalCommand,
   predictCommand,
   compareCommand,
+  reportCommand,
   statsCommand,
   evaluateCommand,
   convertCommand,

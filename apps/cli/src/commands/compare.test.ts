@@ -115,6 +115,10 @@ describe('spanrel compare', () => {
     const tableRows = markdown.slice(header + 2, header + 6).map((line) => line.split('|').slice(1, -1).map((c) => c.trim()));
     expect(tableRows.map((c) => c[0])).toEqual(presets);
     tableRows.forEach((c, i) => expect(c[5]).toBe(report.rows[i].rePlus.micro.f1.toFixed(2)));
+    // compare.html: the same scores, and a grouped bar per preset and task (4 x 3).
+    const html = readFileSync(join(paths.out, 'compare.html'), 'utf8');
+    expect(html.match(/aria-roledescription="bar"/g)!.length).toBe(4 * 3 + 4 * 2); // F1 chart + speed chart
+    report.rows.forEach((row) => expect(html).toContain(`data-metric="${row.variant}.rePlus.micro.f1">${row.rePlus.micro.f1.toFixed(2)}<`));
     // The printed table has the same rows.
     const printed = r.stdout.split('\n').filter((line) => presets.some((p) => line.startsWith(`${p} `)));
     expect(printed.map((line) => line.split(/\s+/).slice(0, 2))).toEqual(report.rows.map((row) => [row.preset, row.ner.micro.f1.toFixed(2)]));

@@ -10,6 +10,7 @@
  *                      the variant's name without "/" (ji2020/-local -> ji2020__-local)
  * <out>/compare.json   CompareReport
  * <out>/compare.md     the table in Markdown
+ * <out>/compare.html   the same with charts (F1 per preset, speeds), one self-contained page
  * ```
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ import {
   type JointSpec,
   type TrainEvent,
 } from '@spanrel/joint';
+import { buildCompareHtml } from '@spanrel/report';
 import { describeBackend } from '@spanrel/tensor-core';
 import { readConfigFile } from '../config-file.js';
 import { optionalInt, requireString, UsageError, type CliIO, type Command } from '../command.js';
@@ -38,6 +40,7 @@ import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js
 /** File names written in `--out`. */
 export const COMPARE_JSON_FILE = 'compare.json';
 export const COMPARE_MARKDOWN_FILE = 'compare.md';
+export const COMPARE_HTML_FILE = 'compare.html';
 
 /** Micro and macro P/R/F1 (percent) of one task. */
 export interface TaskSummary {
@@ -258,7 +261,7 @@ ${wrapNames(VARIANT_NAMES.filter((n) => !(PRESET_NAMES as readonly string[]).inc
   --test      test documents, scored by every preset's best model
   --types     the types file
   --out       output folder (default runs/compare): <preset>/ (each training run; a variant's folder
-              has "__" for "/", e.g. ji2020__-local/), ${COMPARE_JSON_FILE}, ${COMPARE_MARKDOWN_FILE}
+              has "__" for "/", e.g. ji2020__-local/), ${COMPARE_JSON_FILE}, ${COMPARE_MARKDOWN_FILE}, ${COMPARE_HTML_FILE}
   --encoder   bilstm (default) or bert:<model folder or Hugging Face id>, the same for every preset
   --config    a JSON file of overrides for every preset; a key named after a preset holds overrides
               for that preset only, e.g. {"training": {"epochs": 5}, "ji2020": {"training": {"batchSize": 4}}},
@@ -329,8 +332,9 @@ ${BACKEND_USAGE}`,
     };
     await writeFile(join(out, COMPARE_JSON_FILE), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(out, COMPARE_MARKDOWN_FILE), formatCompareMarkdown(report));
+    await writeFile(join(out, COMPARE_HTML_FILE), await buildCompareHtml({ ...report, date: new Date().toISOString() }));
     io.out(formatCompareTable(rows));
-    io.out(`\nF1 in percent on ${data.test.length} test sentences; written to ${join(out, COMPARE_JSON_FILE)} and ${join(out, COMPARE_MARKDOWN_FILE)}`);
+    io.out(`\nF1 in percent on ${data.test.length} test sentences; written to ${join(out, COMPARE_JSON_FILE)}, ${join(out, COMPARE_MARKDOWN_FILE)} and ${join(out, COMPARE_HTML_FILE)} (charts)`);
     return 0;
   },
 };

@@ -6,6 +6,7 @@ import { SYNTHETIC_SCHEMA, syntheticCorpus } from '../demo/synthetic-corpus.js';
 import { BACKEND_USAGE } from '../model-runtime.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
+import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
 
 /** Sentences the demo model has never seen, in the style of the synthetic corpus. */
@@ -22,10 +23,10 @@ async function step(command: Command, flags: Record<string, string | undefined>,
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'end to end on a synthetic corpus: statistics, train a model, evaluate it, predict new text',
+  summary: 'end to end on a synthetic corpus: statistics, train a model, evaluate it, predict new text, write its HTML report',
   usage: `spanrel demo [--out runs/demo] [--preset spert] [--epochs 3] [--sentences 600] [--seed 13] [--config FILE]
   The corpus is synthetic (template sentences with invented names), not taken from any data set.
-  --out        folder for the corpus, the types file, the training run and the predictions (default runs/demo)
+  --out        folder for the corpus, the types file, the training run, the predictions and report.html (default runs/demo)
   --preset     spert, dixit, ji2020, twophase or stsn (default spert)
   --epochs     training epochs (default 3: a few minutes on 2 cores)
   --sentences  corpus size, split 70/15/15 into train/dev/test (default 600)
@@ -79,6 +80,9 @@ ${BACKEND_USAGE}`,
     );
     await step(evalCommand, { model: file('run'), data: file('test.json'), pred: file('test_predictions.json'), backend }, io);
     await step(predictCommand, { model: file('run'), text: DEMO_TEXT, out: file('text_predictions.json'), backend }, io);
+    // The test predictions of the eval step, so the report's scores are the ones printed above.
+    await step(reportCommand, { model: file('run'), data: file('test.json'), pred: file('test_predictions.json'), types: file('types.json'), out: file('report.html') }, io);
+    io.out(`\nReport (scores, training curves, errors), open it in a browser: ${file('report.html')}`);
     return 0;
   },
 };
