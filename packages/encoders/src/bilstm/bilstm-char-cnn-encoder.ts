@@ -29,7 +29,7 @@ export type WordEmbeddingConfig = { mode: 'trained'; dim?: number } | { mode: 'f
 export interface BiLstmCharCnnEncoderConfig {
   /** Folder written by `saveAssets` (vocabulary, fixed vectors, contextual encoder's assets). */
   assetsDir?: string;
-  /** The files of `assetsDir`, already read (a browser fetched them; see `bilstmAssetFileNames`): then nothing is read from disk. */
+  /** The files of `assetsDir`, already read (a browser fetched them; see `encoderAssetFileNames`): then nothing is read from disk. */
   assetFiles?: AssetFiles;
   /** Default `{ mode: 'trained', dim: 100 }`. */
   wordEmbedding?: WordEmbeddingConfig;
