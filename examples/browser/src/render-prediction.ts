@@ -30,9 +30,10 @@ function setSpan(item: HTMLElement, prefix: string, e: Entity): void {
   item.dataset[`${prefix}Type`] = e.type;
 }
 
-/** The words of `doc`, entities marked; where predicted entities overlap, the first (then longest) one is marked and all are listed. */
-function highlightedText(doc: Document): HTMLElement {
+/** The words of `doc`, entities marked; where predicted entities overlap, the first (then longest) one is marked (all are listed). */
+function highlightedText(doc: Document): { p: HTMLElement; marked: Set<Entity> } {
   const p = element('p', undefined, 'text');
+  const shown = new Set<Entity>();
   const marked = [...doc.entities].sort((a, b) => a.start - b.start || b.end - a.end);
   let word = 0;
   const addWords = (end: number) => {
@@ -47,10 +48,11 @@ function highlightedText(doc: Document): HTMLElement {
     setSpan(mark, 'entity', e);
     mark.append(element('span', e.type, 'label'));
     p.append(mark, ' ');
+    shown.add(e);
     word = e.end;
   }
   addWords(doc.tokens.length);
-  return p;
+  return { p, marked: shown };
 }
 
 /** Replaces the content of `container` with the predictions. */
@@ -59,11 +61,12 @@ export function renderPrediction(container: HTMLElement, docs: readonly Document
   docs.forEach((doc, sentence) => {
     const section = element('section', undefined, 'sentence');
     section.dataset.sentence = String(sentence);
-    section.append(highlightedText(doc));
+    const { p, marked } = highlightedText(doc);
+    section.append(p);
 
     const entities = element('ul', undefined, 'entities');
     for (const e of doc.entities) {
-      const item = element('li', `${spanText(doc, e)} [${e.type}]`, 'entity');
+      const item = element('li', `${spanText(doc, e)} [${e.type}]${marked.has(e) ? '' : ' (overlaps a highlighted entity)'}`, 'entity');
       setSpan(item, 'entity', e);
       entities.append(item);
     }
