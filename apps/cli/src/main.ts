@@ -4,11 +4,12 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
+import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
 import { trainCommand } from './commands/train.js';
 import { parseCommandArgs, processIO, UsageError, type CliIO, type Command } from './command.js';
 
-export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, compareCommand, statsCommand, evaluateCommand, convertCommand];
+export const COMMANDS: Command[] = [demoCommand, trainCommand, evalCommand, predictCommand, serveCommand, compareCommand, statsCommand, evaluateCommand, convertCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
