@@ -184,8 +184,8 @@ describe('GET', () => {
 
 describe('close', () => {
   it('finishes the request in flight, then refuses connections', async () => {
-    // A long batching wait keeps the request in flight while close() starts.
-    const closing = await startServer({ model: reference, port: 0, maxWaitMs: 400 });
+    // A batching wait far longer than the test keeps the request in flight while close() starts: close() runs it at once.
+    const closing = await startServer({ model: reference, port: 0, maxWaitMs: 60_000 });
     const sentences = [['Ada', 'lives', 'in', 'Oslo', '.']];
     const inFlight = post(closing.url, JSON.stringify({ sentences }));
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -98,11 +98,13 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
   });
   app.get('/model', async () => info);
   app.get('/health', async () => ({ status: 'ok', ...stats() }));
-  // Closing: answers still to be sent close their connection (a keep-alive client would otherwise hold the
-  // server open), and requests already handed to the batcher get their answer before the app is gone.
+  // Closing: the requests gathered so far run now (no batching wait), answers still to be sent close their
+  // connection (a keep-alive client would otherwise hold the server open), and requests handed to the
+  // batcher later still get their answer before the app is gone.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    await batcher.drain();
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
