@@ -50,17 +50,36 @@ describe('MicroBatcher', () => {
     expect(await batcher.submit([7])).toEqual([14]);
   });
 
-  it('drain runs what is gathered now and waits for it', async () => {
+  it('drain runs what is gathered now and waits for it; later requests wait for no others', async () => {
     const { batcher, calls } = doubling({ maxWaitMs: 60_000, maxBatchSize: 100 });
     const pending = batcher.submit([1, 2]);
     await batcher.drain();
     expect(calls).toEqual([[1, 2]]);
     expect(await pending).toEqual([2, 4]);
+    expect(await batcher.submit([3])).toEqual([6]);
+    expect(calls).toEqual([[1, 2], [3]]);
   });
 
   it('an empty request needs no batch', async () => {
     const { batcher, calls } = doubling({ maxWaitMs: 1, maxBatchSize: 4 });
     expect(await batcher.submit([])).toEqual([]);
     expect(calls).toEqual([]);
+  });
+
+  it('a throwing onBatch hook loses no answer and stops no later batch', async () => {
+    const batcher = new MicroBatcher<number, number>((items) => items.map((x) => x + 1), { maxWaitMs: 1, maxBatchSize: 10 }, () => {
+      throw new Error('hook bug');
+    });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect(await batcher.submit([1])).toEqual([2]);
+      expect(await batcher.submit([2])).toEqual([3]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => /onBatch threw: hook bug/.test(w))).toHaveLength(2);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

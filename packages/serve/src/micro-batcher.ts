@@ -36,6 +36,8 @@ export class MicroBatcher<I, O> {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private batchCount = 0;
+  /** Set by `drain()`: from then on a request runs at once, waiting for no others. */
+  private draining = false;
   private requestCount = 0;
 
   /**
@@ -70,13 +72,17 @@ export class MicroBatcher<I, O> {
       if (this.pendingItems > 0 && this.pendingItems + items.length > this.options.maxBatchSize) this.flush();
       this.pending.push({ items, resolve, reject });
       this.pendingItems += items.length;
-      if (this.pendingItems >= this.options.maxBatchSize) this.flush();
+      if (this.draining || this.pendingItems >= this.options.maxBatchSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
   }
 
-  /** Runs the gathered requests now, and waits until every batch started so far has finished. */
+  /**
+   * Runs the gathered requests now, and waits until every batch started so far
+   * has finished. Requests submitted afterwards run at once (for shutdown).
+   */
   async drain(): Promise<void> {
+    this.draining = true;
     this.flush();
     await this.running;
   }
@@ -103,11 +109,17 @@ export class MicroBatcher<I, O> {
       for (const p of batch) p.reject(error);
       return;
     }
-    this.onBatch?.({ requests: batch.length, items: items.length, ms: performance.now() - started });
+    const info: BatchInfo = { requests: batch.length, items: items.length, ms: performance.now() - started };
     let offset = 0;
     for (const p of batch) {
       p.resolve(outputs.slice(offset, offset + p.items.length));
       offset += p.items.length;
+    }
+    // A failing hook must neither lose these answers nor stop the batches after it.
+    try {
+      this.onBatch?.(info);
+    } catch (error) {
+      process.emitWarning(`MicroBatcher: onBatch threw: ${(error as Error).message}`);
     }
   }
 }

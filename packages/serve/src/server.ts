@@ -74,6 +74,7 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
   const batching: BatchingOptions = { maxWaitMs: options.maxWaitMs ?? DEFAULT_BATCHING.maxWaitMs, maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCHING.maxBatchSize };
   const batcher = new MicroBatcher<SentenceInput, Document>((sentences) => model.predict(sentences), batching, options.onBatch);
   const info = modelInfo(model, options.preset ?? null);
+  const stats = (): ServeStats => ({ requests: batcher.requests, batches: batcher.batches });
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -98,9 +99,8 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
   });
   app.get('/model', async () => info);
   app.get('/health', async () => ({ status: 'ok', ...stats() }));
-  // Closing: the requests gathered so far run now (no batching wait), answers still to be sent close their
-  // connection (a keep-alive client would otherwise hold the server open), and requests handed to the
-  // batcher later still get their answer before the app is gone.
+  // Closing: the requests gathered so far, and any handed over later, run at once (no batching wait);
+  // answers still to be sent close their connection (a keep-alive client would otherwise hold the server open).
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -110,8 +110,6 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
     if (closing) reply.header('connection', 'close');
   });
   app.addHook('onClose', async () => batcher.drain());
-
-  const stats = (): ServeStats => ({ requests: batcher.requests, batches: batcher.batches });
   return { app, stats };
 }
 
