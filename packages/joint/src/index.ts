@@ -51,7 +51,7 @@ export {
   type DecodeStats,
   type SentenceInput,
 } from './decoding/decode.js';
-export { assembleDocument, type DecodedRelation, type DecodedSpan } from './decoding/assemble-document.js';
+export { assembleDocument, assembleScoredDocument, type DecodedRelation, type DecodedSpan, type DocumentScores } from './decoding/assemble-document.js';
 
 export { loadModel, saveModel, writeModelFiles, MODEL_CONFIG_FILE, MODEL_ENCODER_DIR, MODEL_SCHEMA_FILE, MODEL_WEIGHTS_FILE } from './io/model-folder.js';
 export { recoverDirectory, replaceDirectory } from './io/replace-directory.js';

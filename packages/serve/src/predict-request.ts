@@ -8,10 +8,11 @@ import { splitSentences, type SentenceInput } from '@spanrel/joint';
 import type { ServeLimits } from './limits.js';
 import { RequestError } from './request-error.js';
 
-/** `{"text": "..."}` (raw text) or `{"sentences": [["word", ...], ...]}` (words). */
+/** `{"text": "..."}` (raw text) or `{"sentences": [["word", ...], ...]}` (words); `"scores": true` adds each entity's and relation's score. */
 export interface PredictBody {
   text?: string;
   sentences?: string[][];
+  scores?: boolean;
 }
 
 export const PREDICT_BODY_SCHEMA = {
@@ -19,6 +20,7 @@ export const PREDICT_BODY_SCHEMA = {
   properties: {
     text: { type: 'string' },
     sentences: { type: 'array', items: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+    scores: { type: 'boolean' },
   },
   additionalProperties: false,
 } as const;

@@ -61,12 +61,30 @@ describe('POST /predict', () => {
     expect(r.body.documents.map((d: { tokens: string[] }) => d.tokens)).toEqual(sentences);
   });
 
+  it('"scores": true: each entity and relation also carries its score, the documents are the same', async () => {
+    const sentences = [['Kira', 'lives', 'in', 'San', 'Marino', '.'], ['Elena', 'Novak', 'met', 'Ada', 'in', 'Oslo', '.']];
+    const r = await post(server.url, JSON.stringify({ sentences, scores: true }));
+    expect(r.status).toBe(200);
+    type Scored = { score: number };
+    const documents = r.body.documents as { tokens: string[]; entities: Scored[]; relations: Scored[] }[];
+    const withoutScores = documents.map((d) => ({ tokens: d.tokens, entities: d.entities.map(({ score: _, ...e }) => e), relations: d.relations.map(({ score: _, ...rel }) => rel) }));
+    expect(withoutScores).toEqual(expected(sentences));
+    const entityScores = documents.flatMap((d) => d.entities.map((e) => e.score));
+    const relationScores = documents.flatMap((d) => d.relations.map((rel) => rel.score));
+    expect(entityScores.length).toBeGreaterThan(0);
+    // A kept span's class beats `none` and the other types: its probability is above 1 / (types + 1) and at most 1.
+    for (const score of entityScores) expect(score > 1 / (TINY_SCHEMA.entities.length + 1) && score <= 1).toBe(true);
+    // SpERT's relation head keeps a type when its sigmoid reaches the threshold, 0.4.
+    for (const score of relationScores) expect(score >= 0.4 && score <= 1).toBe(true);
+  });
+
   const bad: [string, string, number, RegExp][] = [
     ['bad JSON', '{"text": "Ada', 400, /^the body is not valid JSON/],
     ['an empty body', '', 400, /^the body is not valid JSON/],
     ['both fields', JSON.stringify({ text: 'Ada.', sentences: [['Ada']] }), 400, /exactly one of "text" .* and "sentences" .*; it has both/],
     ['neither field', JSON.stringify({}), 400, /exactly one of "text" .* and "sentences" .*; it has neither/],
-    ['an unknown field', JSON.stringify({ text: 'Ada.', scores: true }), 400, /^invalid request: body must NOT have additional properties/],
+    ['an unknown field', JSON.stringify({ text: 'Ada.', tags: true }), 400, /^invalid request: body must NOT have additional properties/],
+    ['scores not a boolean', JSON.stringify({ text: 'Ada.', scores: 'yes' }), 400, /^invalid request: body\/scores must be boolean/],
     ['text not a string', JSON.stringify({ text: 42 }), 400, /^invalid request: body\/text must be string/],
     ['a word not a string', JSON.stringify({ sentences: [['Ada', 7]] }), 400, /^invalid request: body\/sentences\/0\/1 must be string/],
     ['sentences not arrays of words', JSON.stringify({ sentences: ['Ada lives in Oslo'] }), 400, /^invalid request: body\/sentences\/0 must be array/],

@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Document } from '@spanrel/datasets';
-import { loadModel, type JointModel, type SentenceInput } from '@spanrel/joint';
+import { decodeDocumentsWithTags, loadModel, type DocumentScores, type JointModel, type SentenceInput } from '@spanrel/joint';
 import { backendInfo, initBackend } from '@spanrel/tensor-core';
 import { errorReply } from './error-reply.js';
 import { checkLimits, DEFAULT_LIMITS, type ServeLimits } from './limits.js';
@@ -15,6 +15,12 @@ import { modelInfo, presetOfModelDir } from './model-info.js';
 import { resolveModelFolder } from './model-folder.js';
 import { PREDICT_BODY_SCHEMA, requestSentences, type PredictBody } from './predict-request.js';
 import { spertEntry } from './spert-entry.js';
+
+/** A predicted document and the scores of its entities and relations. */
+interface Scored {
+  doc: Document;
+  scores: DocumentScores;
+}
 
 /** Options of {@link createServer}: limits, batching, and what `GET /model` says. */
 export interface ServerOptions extends Partial<ServeLimits>, Partial<BatchingOptions> {
@@ -30,7 +36,7 @@ export interface ServerOptions extends Partial<ServeLimits>, Partial<BatchingOpt
 export interface ServeStats {
   /** `POST /predict` requests that reached the model (valid ones). */
   requests: number;
-  /** Forward passes (`model.predict` calls): fewer than requests when requests were batched together. */
+  /** Forward passes (one decoding of a batch, as one `model.predict` call): fewer than requests when requests were batched together. */
   batches: number;
 }
 
@@ -72,7 +78,12 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
   };
   checkLimits(limits);
   const batching: BatchingOptions = { maxWaitMs: options.maxWaitMs ?? DEFAULT_BATCHING.maxWaitMs, maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCHING.maxBatchSize };
-  const batcher = new MicroBatcher<SentenceInput, Document>((sentences) => model.predict(sentences), batching, options.onBatch);
+  // One pass for the whole batch: the documents of `model.predict` (the same decoding) and their scores.
+  const predict = (sentences: SentenceInput[]): Scored[] => {
+    const { docs, scores } = decodeDocumentsWithTags(model, sentences);
+    return docs.map((doc, i) => ({ doc, scores: scores[i] }));
+  };
+  const batcher = new MicroBatcher<SentenceInput, Scored>(predict, batching, options.onBatch);
   const info = modelInfo(model, options.preset ?? null);
   const stats = (): ServeStats => ({ requests: batcher.requests, batches: batcher.batches });
 
@@ -94,8 +105,8 @@ export function createServer(model: JointModel, options: ServerOptions = {}): Sp
 
   app.post<{ Body: PredictBody }>('/predict', { schema: { body: PREDICT_BODY_SCHEMA } }, async (request) => {
     const sentences = requestSentences(request.body, limits);
-    const documents = await batcher.submit(sentences);
-    return { documents: documents.map(spertEntry) };
+    const predicted = await batcher.submit(sentences);
+    return { documents: predicted.map(({ doc, scores }) => spertEntry(doc, request.body.scores === true ? scores : undefined)) };
   });
   app.get('/model', async () => info);
   app.get('/health', async () => ({ status: 'ok', ...stats() }));

@@ -51,6 +51,7 @@ export function makeServeCommand(waitForShutdown: (url: string, io: CliIO) => Pr
 ${BACKEND_USAGE}
   POST /predict {"text": "..."}                    raw text, split into sentences and words as predict --text splits it
   POST /predict {"sentences": [["word", ...], ...]}  sentences of words
+    add "scores": true for each entity's and relation's score
     -> {"documents": [{"tokens", "entities", "relations"}, ...]} (SpERT JSON); a bad request gets
        {"statusCode", "error", "message"} (400; 413 over a limit, with "limit": {"name", "value", "max"})
   GET /model   entity and relation types, components, preset;   GET /health   {"status": "ok", ...}
