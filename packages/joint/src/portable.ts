@@ -49,7 +49,7 @@ export {
   type DecodeStats,
   type SentenceInput,
 } from './decoding/decode.js';
-export { assembleDocument, type DecodedRelation, type DecodedSpan } from './decoding/assemble-document.js';
+export { assembleDocument, assembleScoredDocument, type DecodedRelation, type DecodedSpan, type DocumentScores } from './decoding/assemble-document.js';
 
 export {
   buildLoadedModel,
