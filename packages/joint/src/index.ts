@@ -10,6 +10,7 @@ export * from './portable.js';
 export { buildModel } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';
 export { loadModel, saveModel, writeModelFiles } from './io/model-folder.js';
+export { resolveModelFolder } from './io/resolve-model-folder.js';
 export { recoverDirectory, replaceDirectory } from './io/replace-directory.js';
 
 export { allSpansBatch, sampleSpertBatch, type AllSpansBatch, type SampledBatch, type TrainingBatch } from './training/training-batch.js';

@@ -21,5 +21,4 @@ export { PREDICT_BODY_SCHEMA, requestSentences, type PredictBody } from './predi
 export { RequestError, type LimitExceeded } from './request-error.js';
 export { errorReply, type ErrorReply, type RequestHeaders } from './error-reply.js';
 export { modelInfo, presetOfModelDir, type ModelInfo } from './model-info.js';
-export { resolveModelFolder } from './model-folder.js';
 export { spertEntry, type SpertEntry } from './spert-entry.js';

@@ -6,13 +6,12 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Document } from '@spanrel/datasets';
-import { decodeDocumentsWithTags, loadModel, type DocumentScores, type JointModel, type SentenceInput } from '@spanrel/joint';
+import { decodeDocumentsWithTags, loadModel, resolveModelFolder, type DocumentScores, type JointModel, type SentenceInput } from '@spanrel/joint';
 import { backendInfo, initBackend } from '@spanrel/tensor-core';
 import { errorReply } from './error-reply.js';
 import { checkLimits, DEFAULT_LIMITS, type ServeLimits } from './limits.js';
 import { DEFAULT_BATCHING, MicroBatcher, type BatchInfo, type BatchingOptions } from './micro-batcher.js';
 import { modelInfo, presetOfModelDir } from './model-info.js';
-import { resolveModelFolder } from './model-folder.js';
 import { PREDICT_BODY_SCHEMA, requestSentences, type PredictBody } from './predict-request.js';
 import { spertEntry } from './spert-entry.js';
 
