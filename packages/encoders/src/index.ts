@@ -3,6 +3,7 @@ export * from './vocab/index.js';
 export * from './bilstm/index.js';
 export * from './bert/index.js';
 export * from './frozen/index.js';
+export * from './onnx/index.js';
 export {
   loadTransformers,
   loadTransformersSync,
