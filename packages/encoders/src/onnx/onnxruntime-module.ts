@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { TRANSFORMERS_PACKAGE } from '../transformers-module.js';
 
@@ -138,7 +139,11 @@ export function onnxRuntimeError(): Error | undefined {
   return state && 'error' in state ? state.error : undefined;
 }
 
-/** Threads of an ONNX session by default: every core Node may use. */
+/**
+ * Threads of an ONNX session by default: every core Node may use on the main
+ * thread; 1 in a worker thread, as a sharded predictor (`@spanrel/joint/parallel`)
+ * runs one worker per core already.
+ */
 export function defaultOnnxThreads(): number {
-  return availableParallelism();
+  return isMainThread ? availableParallelism() : 1;
 }
