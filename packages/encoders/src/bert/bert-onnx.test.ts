@@ -219,3 +219,24 @@ describe('the switches and a missing onnxruntime-node', () => {
     session.release();
   });
 });
+
+it('names onnxruntime-node and the way out when a session cannot be made', () => {
+  const real = loadOnnxRuntime()!;
+  setOnnxRuntimeLoader(() => ({
+    version: real.version,
+    createSession: () => {
+      throw new Error('Load model failed: invalid graph');
+    },
+  }));
+  const encoder = new BertEncoder({ model: FIXTURES.bert });
+  try {
+    expect(() => encoder.encode({ tokens: [['Paris', '.']] }, false)).toThrow(
+      /onnxruntime-node 1\.\d+\.\d+ did not take the BERT graph \(Load model failed: invalid graph\); setOnnxInference\(false\) runs inference in tfjs/,
+    );
+    setOnnxInference(false);
+    const out = encoder.encode({ tokens: [['Paris', '.']] }, false);
+    tf.dispose([out.hidden, out.mask, out.cls]);
+  } finally {
+    encoder.dispose();
+  }
+});

@@ -52,7 +52,12 @@ export class OnnxBertRunner {
     this.release();
     const ids = this.dataIds();
     const writes = inPlaceParameterWrites();
-    this.session = this.runtime.createSession(buildBertOnnxModel(this.bert), threads);
+    try {
+      this.session = this.runtime.createSession(buildBertOnnxModel(this.bert), threads);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(`onnx-bert-runner: onnxruntime-node ${this.runtime.version} did not take the BERT graph (${why}); setOnnxInference(false) runs inference in tfjs`, { cause: e });
+    }
     this.builtFrom = ids;
     this.builtAtWrites = writes;
     this.sessionThreads = threads;
