@@ -6,6 +6,7 @@
 export * from './portable.js';
 export * from './bert/index.js';
 export * from './frozen/index.js';
+export * from './onnx/index.js';
 export {
   loadTransformers,
   loadTransformersSync,
