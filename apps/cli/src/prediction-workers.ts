@@ -17,15 +17,16 @@ export const WORKERS_OPTION = { workers: { type: 'string' } } as const;
 
 /** The usage lines of `--workers`. */
 export const WORKERS_USAGE = `  --workers   worker threads that predict beside the main one (default: one per further core, at most 7,
-              on the wasm and cpu backends; 0 on tfjs-node, which uses every core itself)`;
+              on the wasm and cpu backends; 0 on tfjs-node and for BERT encoders on onnxruntime, which
+              use every core themselves)`;
 
 /** Fewer sentences than this are predicted on the main thread alone (starting workers costs about a second). */
 export const MIN_SENTENCES_FOR_WORKERS = 64;
 
-/** `--workers`, else the default for the backend that runs. */
-export function workersFlag(values: Record<string, unknown>): number {
+/** `--workers`; undefined without it (then `defaultPredictWorkers(model)` decides). */
+export function workersFlag(values: Record<string, unknown>): number | undefined {
   const value = values.workers;
-  if (value === undefined) return defaultPredictWorkers();
+  if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers must be an integer >= 0, got "${String(value)}"`);
   return n;
@@ -33,7 +34,8 @@ export function workersFlag(values: Record<string, unknown>): number {
 
 /** Options of {@link predictOnWorkers}. */
 export interface PredictOnWorkersOptions {
-  workers: number;
+  /** Default: `defaultPredictWorkers(model)`. */
+  workers?: number;
   withTags?: boolean;
   stats?: DecodeStats;
   label?: string;
@@ -48,14 +50,15 @@ export async function predictOnWorkers(model: JointModel, modelDir: string, sent
 export async function predictOnWorkers(model: JointModel, modelDir: string, sentences: readonly SentenceInput[], io: CliIO, options: PredictOnWorkersOptions): Promise<Document[]>;
 export async function predictOnWorkers(model: JointModel, modelDir: string, sentences: readonly SentenceInput[], io: CliIO, options: PredictOnWorkersOptions): Promise<Document[]> {
   const label = options.label ?? 'predicting';
-  if (options.workers === 0 || sentences.length < MIN_SENTENCES_FOR_WORKERS) {
+  const workers = options.workers ?? defaultPredictWorkers(model);
+  if (workers === 0 || sentences.length < MIN_SENTENCES_FOR_WORKERS) {
     return options.withTags
       ? predictWithProgress(model, sentences, io, label, { withTags: true, stats: options.stats })
       : predictWithProgress(model, sentences, io, label, { stats: options.stats });
   }
-  const predictor = await ShardedPredictor.start(modelDir, { workers: options.workers });
+  const predictor = await ShardedPredictor.start(modelDir, { workers });
   try {
-    const bar = new ProgressBar({ label: `${label} (${options.workers + 1} threads)`, total: sentences.length, unit: 'sentence', stream: progressStream(io) });
+    const bar = new ProgressBar({ label: `${label} (${workers + 1} threads)`, total: sentences.length, unit: 'sentence', stream: progressStream(io) });
     const documents = await predictor.predict(model, sentences, { withTags: options.withTags, stats: options.stats, onProgress: (done) => bar.update(done) });
     bar.finish();
     return documents;
@@ -69,7 +72,7 @@ export async function predictOnWorkers(model: JointModel, modelDir: string, sent
  * or a dev set too small to be worth it): they load a snapshot of the model in
  * `<outDir>/dev-snapshot`, removed by `close`.
  */
-export function devPredictionOnWorkers(outDir: string, workers: number, devSentences: number): { predictDev?: DevPredictor; close(): Promise<void> } {
+export function devPredictionOnWorkers(outDir: string, workers: number | undefined, devSentences: number): { predictDev?: DevPredictor; close(): Promise<void> } {
   if (workers === 0 || devSentences < MIN_SENTENCES_FOR_WORKERS) return { close: async () => {} };
   return shardedDevPredictor(join(outDir, DEV_SNAPSHOT_DIR), { workers });
 }

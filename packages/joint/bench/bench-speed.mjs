@@ -215,10 +215,11 @@ async function benchVariant(variant, opts, libs) {
 /**
  * Sentences/s of the fast path's evaluation on this thread alone and on every
  * core (a ShardedPredictor with its default workers), alternating round by
- * round; null when there is one core (or tfjs-node, which threads itself).
+ * round; null when the default is no workers (one core, tfjs-node, or a BERT
+ * encoder on onnxruntime, whose session threads itself).
  */
 async function allCoresEval(model, evalDocs, rounds, { joint, parallel }) {
-  const workers = parallel.defaultPredictWorkers();
+  const workers = parallel.defaultPredictWorkers(model);
   if (workers === 0) return null;
   const dir = mkdtempSync(join(os.tmpdir(), 'spanrel-bench-speed-'));
   try {

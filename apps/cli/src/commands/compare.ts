@@ -148,7 +148,7 @@ async function runPreset(
   data: { schema: TypeSchema; train: readonly Document[]; dev: readonly Document[]; test: readonly Document[] },
   outDir: string,
   resume: boolean,
-  workers: number,
+  workers: number | undefined,
   io: CliIO,
 ): Promise<CompareRow> {
   const onEvent = (event: TrainEvent) => {

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { saveModel } from '../io/model-folder.js';
 import { buildModel } from '../model/build-model.js';
 import type { JointModel } from '../model/joint-model.js';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
-import { ShardedPredictor } from './sharded-predictor.js';
+import { defaultPredictWorkers, ShardedPredictor } from './sharded-predictor.js';
 
 // The workers run the package's build (dist/predict-worker.js): `pnpm test` builds first.
 const root = mkdtempSync(join(tmpdir(), 'spanrel-sharded-'));
@@ -76,4 +76,13 @@ it('reloads a changed model folder, and says which worker failed and why', async
     await predictor.close();
   }
   await expect(ShardedPredictor.start(join(root, 'missing'), { workers: 1 })).rejects.toThrow(/prediction worker 1\/1/);
+});
+
+it('defaultPredictWorkers: one per further core on wasm, none for an encoder that infers on onnxruntime', () => {
+  const cores = availableParallelism();
+  const withPath = (path: string) => ({ encoder: { inferencePath: () => path } }) as unknown as JointModel;
+  expect(defaultPredictWorkers()).toBe(Math.min(7, cores - 1));
+  expect(defaultPredictWorkers(model)).toBe(Math.min(7, cores - 1)); // a BiLSTM model
+  expect(defaultPredictWorkers(withPath('tfjs'))).toBe(Math.min(7, cores - 1));
+  expect(defaultPredictWorkers(withPath('onnxruntime'))).toBe(0);
 });

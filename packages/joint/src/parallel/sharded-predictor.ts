@@ -8,7 +8,7 @@ import { chunkSentences } from './shard-plan.js';
 
 /** Options of {@link ShardedPredictor.start}. */
 export interface ShardedPredictorOptions {
-  /** Worker threads beside the calling thread; default {@link defaultPredictWorkers}. */
+  /** Worker threads beside the calling thread; default {@link defaultPredictWorkers} (without a model). */
   workers?: number;
   /** Sentences per chunk a thread takes at a time; default 32. */
   chunkSize?: number;
@@ -26,11 +26,14 @@ export interface ShardedPredictOptions {
 /**
  * Worker threads a prediction should use beside the calling thread: one per
  * further core (at most 7) on the single-threaded wasm and cpu backends; none
- * on tfjs-node, which already runs every core.
+ * on tfjs-node, which already runs every core, nor for a `model` whose encoder
+ * infers on onnxruntime (a BERT encoder: its session already runs every core,
+ * and the encoder is most of the time).
  */
-export function defaultPredictWorkers(): number {
+export function defaultPredictWorkers(model?: JointModel): number {
   const choice = backendInfo()?.choice;
   if (choice === 'tfjs-node' || choice === 'tfjs-node-gpu') return 0;
+  if ((model?.encoder as { inferencePath?: () => string } | undefined)?.inferencePath?.() === 'onnxruntime') return 0;
   return Math.max(0, Math.min(7, availableParallelism() - 1));
 }
 
