@@ -17,6 +17,7 @@ export { patchWasmForTraining, isWasmPatched, WASM_PATCH_TAG, type WasmPatchRepo
 export { patchCpuForTraining, isCpuPatched, CPU_PATCH_TAG } from './patch-cpu.js';
 export { installTrainingGradients, reduceToShape } from './gradients/index.js';
 export { wasmBinaryDirectory } from './wasm-files.js';
+export { WASM_THREADS_ENV_VAR, MAX_WASM_THREADS } from './wasm-threads.js';
 export { setFusedKernels, fusedKernelsEnabled, useFusedKernel } from './fused-kernels.js';
 export { MASKED_MAX_POOL, RANGE_MAX_POOL } from './kernels/masked-max-pool-kernels.js';
 export { ZERO_MASKED_ROWS } from './kernels/zero-masked-rows-kernel.js';

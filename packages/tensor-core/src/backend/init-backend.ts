@@ -6,15 +6,19 @@
  * only when importable), then the wasm backend made training-ready, then the
  * pure-JS cpu backend. `options.backend`, else the `SPANREL_BACKEND`
  * environment variable, names one instead — then a failure to load it is an
- * error, never a silent fallback.
+ * error, never a silent fallback. The wasm backend runs one XNNPACK thread
+ * unless `options.threads` or `SPANREL_WASM_THREADS` asks for more
+ * (`wasm-threads.ts`).
  */
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingGradients } from './gradients/index.js';
 import { isCpuPatched, patchCpuForTraining } from './patch-cpu.js';
 import { isWasmPatched, patchWasmForTraining } from './patch-wasm.js';
 import { wasmBinaryDirectory } from './wasm-files.js';
+import { parseWasmThreads, useWasmThreads, WASM_THREADS_ENV_VAR } from './wasm-threads.js';
 
 /** The concrete choices, in automatic order. */
 export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -36,7 +40,7 @@ export interface BackendInfo {
   gpu: boolean;
   /** spanrel's training patches are in place for this backend (always false for tfjs-node, which needs none). */
   patched: boolean;
-  /** Compute threads: XNNPACK threads for wasm (1 in Node), 1 for cpu, the core count for native TensorFlow. */
+  /** Compute threads: XNNPACK threads for wasm (1 unless `threads` asked for more), 1 for cpu, the core count for native TensorFlow. */
   threads: number;
   /** Vector instructions: WebAssembly SIMD for wasm, true for native TensorFlow, false for the JS cpu backend. */
   simd: boolean;
@@ -56,6 +60,14 @@ export interface InitBackendOptions {
   backend?: string;
   /** Apply the training patches (default true). `false` leaves the stock backend, e.g. to benchmark it. */
   patch?: boolean;
+  /**
+   * XNNPACK threads of the wasm backend: 1 to 8, or `'auto'` (the available
+   * cores, at most 8). Default: `SPANREL_WASM_THREADS` (read on the main
+   * thread only), else 1 (the package's single-threaded SIMD build). More than
+   * 1 loads its threaded SIMD build, which tfjs itself never uses in Node.
+   * Ignored by the other backends.
+   */
+  threads?: number | 'auto';
 }
 
 const REQUESTS: Record<string, BackendChoice[]> = {
@@ -113,7 +125,7 @@ function silenceCpuBanner(): void {
 }
 
 /** Loads one choice and makes it the active backend; throws with the cause when it cannot. */
-async function load(choice: BackendChoice, patch: boolean): Promise<Omit<BackendInfo, 'requestedBy' | 'skipped'>> {
+async function load(choice: BackendChoice, patch: boolean, wasmThreads: number): Promise<Omit<BackendInfo, 'requestedBy' | 'skipped'>> {
   const pkg = PACKAGES[choice];
   const base = { choice, package: pkg, version: packageVersion(pkg) };
   switch (choice) {
@@ -133,6 +145,7 @@ async function load(choice: BackendChoice, patch: boolean): Promise<Omit<Backend
         patchCpuForTraining();
         patchWasmForTraining();
       }
+      await useWasmThreads(wasmThreads); // the kernels stay registered under 'wasm', whichever build runs them
       await activate('wasm');
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       return { ...base, version: wasm.version_wasm, name: 'wasm', gpu: false, patched: isWasmPatched(), threads: wasm.getThreadsCount(), simd };
@@ -151,11 +164,13 @@ async function load(choice: BackendChoice, patch: boolean): Promise<Omit<Backend
  * Chooses and initialises the backend (see the file comment for the order),
  * applies the training patches for wasm / cpu (`patchWasmForTraining`,
  * `patchCpuForTraining`) unless `patch: false`, and returns what it chose.
- * Also remembered for `describeBackend()`. Safe to call again (e.g. to switch).
+ * Also remembered for `describeBackend()`. Safe to call again (e.g. to switch;
+ * a different wasm thread count disposes the running wasm backend and its tensors).
  *
  * ```ts
  * const info = await initBackend();                    // automatic order
  * await initBackend({ backend: 'wasm' });              // or SPANREL_BACKEND=wasm
+ * await initBackend({ backend: 'wasm', threads: 4 });  // or SPANREL_WASM_THREADS=4
  * console.log(describeBackend());
  * ```
  */
@@ -168,10 +183,19 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const where = requestedBy === 'env' ? `${BACKEND_ENV_VAR}=${request}` : `initBackend({ backend: '${request}' })`;
     throw new Error(`tensor-core/backend: unknown backend in ${where}; expected one of ${Object.keys(REQUESTS).join(', ')}`);
   }
+  // Main thread only: worker threads inherit the environment, and N workers
+  // (ShardedPredictor's) with a thread pool each would oversubscribe the cores.
+  const threadsEnv = isMainThread ? process.env[WASM_THREADS_ENV_VAR]?.trim() : undefined;
+  const wasmThreads =
+    options.threads !== undefined
+      ? parseWasmThreads(options.threads, 'the threads option')
+      : threadsEnv
+        ? parseWasmThreads(threadsEnv, WASM_THREADS_ENV_VAR)
+        : 1;
   const skipped: BackendInfo['skipped'] = [];
   for (const choice of choices) {
     try {
-      const loaded = await load(choice, options.patch ?? true);
+      const loaded = await load(choice, options.patch ?? true, wasmThreads);
       current = { ...loaded, requestedBy, skipped };
       return current;
     } catch (e) {
