@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, describeBackend, initBackend, type BackendChoice } from './index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKEND_ENV_VAR, describeBackend, initBackend, WASM_THREADS_ENV_VAR, type BackendChoice } from './index.js';
 
 const saved = process.env[BACKEND_ENV_VAR];
+const savedThreads = process.env[WASM_THREADS_ENV_VAR];
+beforeEach(() => {
+  delete process.env[WASM_THREADS_ENV_VAR]; // these expect the default single-threaded wasm build
+});
 afterEach(() => {
   if (saved === undefined) delete process.env[BACKEND_ENV_VAR];
   else process.env[BACKEND_ENV_VAR] = saved;
+  if (savedThreads !== undefined) process.env[WASM_THREADS_ENV_VAR] = savedThreads;
 });
 
 async function importable(pkg: string): Promise<boolean> {
