@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const packageDirs = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(`${root}${group}`).map((name) => `${group}/${name}`),
-).filter((dir) => existsSync(`${root}${dir}/package.json`));
+// examples/browser is a workspace package with a test (the others under examples/ are not).
+const packageDirs = [...['packages', 'apps'].flatMap((group) => readdirSync(`${root}${group}`).map((name) => `${group}/${name}`)), 'examples/browser'].filter((dir) =>
+  existsSync(`${root}${dir}/package.json`),
+);
 
 // `@spanrel/x` -> its src/index.ts; a subpath export `@spanrel/x/sub` -> src/sub/index.ts. Subpaths come
 // first: an alias also matches the ids below it (`@spanrel/joint` would take `@spanrel/joint/parallel`).

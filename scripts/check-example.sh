@@ -15,7 +15,9 @@
 #  2. installs examples/custom-architecture's packages into a copy of it OUTSIDE the
 #     repository, checks the install (every spanrel package from the local registry,
 #     one copy each, every import declared), compiles it against the published .d.ts
-#     files and runs it.
+#     files and runs it;
+#  3. bundles what examples/browser's page imports from those installed packages with
+#     esbuild for the browser (their `browser` export condition: no Node built-in).
 #
 #   bash scripts/check-example.sh            # from anywhere
 #   KEEP_EXAMPLE_DIR=1 bash scripts/check-example.sh   # keep the temp folder to look at
@@ -175,5 +177,24 @@ step "run the example (npm start = node dist/index.js)"
 run_started=$SECONDS
 (cd "$tmp/app" && npm start --silent)
 echo "example ran in $((SECONDS - run_started)) s"
+
+step "bundle the installed packages for a browser (esbuild, platform browser: a Node built-in on the inference path fails)"
+(
+  cd "$tmp/app"
+  # The calls examples/browser's page makes, from the packages as installed (their "browser" export condition).
+  printf '%s\n' "import { loadModelFromUrl, splitSentences } from '@spanrel/joint';" "import { initBrowserBackend } from '@spanrel/tensor-core';" \
+    "console.log(loadModelFromUrl, splitSentences, initBrowserBackend);" >browser-entry.mjs
+  node --input-type=module - "$root/examples/browser/node_modules/esbuild/lib/main.js" <<'NODE'
+    import { pathToFileURL } from "node:url";
+    const esbuild = await import(pathToFileURL(process.argv[2]).href);
+    const result = await esbuild.build({ entryPoints: ["browser-entry.mjs"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "error" })
+      .catch((e) => { console.error("check-example: the published packages do not bundle for a browser"); process.exit(1); });
+    const inputs = Object.keys(result.metafile.inputs);
+    for (const entry of ["node_modules/@spanrel/joint/dist/browser.js", "node_modules/@spanrel/tensor-core/dist/browser.js"]) {
+      if (!inputs.includes(entry)) { console.error(`check-example: the browser bundle does not come from ${entry}`); process.exit(1); }
+    }
+    console.log(`bundled for the browser: ${inputs.length} files, ${Math.round(result.outputFiles[0].contents.length / 1024)} KiB`);
+NODE
+)
 
 step "check-example passed"

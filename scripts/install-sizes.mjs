@@ -25,6 +25,8 @@ export const BUDGETS = {
   '@spanrel/joint': { max: 100 * MB, lean: true },
   // joint's install plus bullmq and ioredis (about 13 MB more).
   '@spanrel/queue': { max: 100 * MB, lean: true },
+  // joint + Fastify (about 14 MB): a server must not pull transformers.js either.
+  '@spanrel/serve': { max: 100 * MB, lean: true },
   // The CLI depends on transformers.js on purpose (BERT / ONNX encoders out of the box).
   spanrel: { max: 1024 * MB, lean: false, needs: '@huggingface/transformers' },
 };

@@ -6,6 +6,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { queueStatusCommand, queueSubmitCommand } from './commands/queue.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   trainCommand,
   evalCommand,
   predictCommand,
+  serveCommand,
   compareCommand,
   reportCommand,
   statsCommand,

@@ -2,10 +2,8 @@
  * What the model commands (train, eval, predict, demo) share: starting the
  * tfjs backend, loading a model folder, predicting with a progress bar.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Document } from '@spanrel/datasets';
-import { BEST_MODEL_DIR, loadModel, MODEL_CONFIG_FILE, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
+import { loadModel, resolveModelFolder, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { describeBackend, initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { processIO, requireString, UsageError, type CliIO } from './command.js';
 import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
@@ -35,11 +33,7 @@ export function progressStream(io: CliIO): ProgressStream {
 }
 
 /** The model folder named by `--model`: a model folder itself, or a training output folder holding one in `model/`. */
-export function resolveModelDir(dir: string): string {
-  if (existsSync(join(dir, MODEL_CONFIG_FILE))) return dir;
-  if (existsSync(join(dir, BEST_MODEL_DIR, MODEL_CONFIG_FILE))) return join(dir, BEST_MODEL_DIR);
-  throw new Error(`${dir}: not a model folder (no ${MODEL_CONFIG_FILE}, nor ${join(BEST_MODEL_DIR, MODEL_CONFIG_FILE)})`);
-}
+export const resolveModelDir = resolveModelFolder;
 
 /** Loads the model of `--model`, saying where from. */
 export async function loadModelFlag(values: Record<string, unknown>, io: CliIO): Promise<JointModel> {

@@ -2,7 +2,6 @@
  * The label schema (SpERT `*_types.json`): entity and relation type names, their short and
  * verbose names, and which relation types are symmetric (order-free).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { DatasetError, describeType, throwIfAny } from './errors.js';
 import { parseJsonText, toPythonJson } from './json-text.js';
 import type { Document, EntityTypeDef, RelationTypeDef, TypeSchema } from './types.js';
@@ -61,11 +60,6 @@ export function parseTypeSchema(text: string, source = '<types>'): TypeSchema {
   return { entities, relations };
 }
 
-/** Reads a SpERT types file (see `parseTypeSchema`). */
-export function readTypeSchema(path: string): TypeSchema {
-  return parseTypeSchema(readFileSync(path, 'utf8'), path);
-}
-
 /** The SpERT types file text of a schema (Python `json.dumps` layout). */
 export function formatTypeSchema(schema: TypeSchema): string {
   const entities: Record<string, unknown> = {};
@@ -73,11 +67,6 @@ export function formatTypeSchema(schema: TypeSchema): string {
   const relations: Record<string, unknown> = {};
   for (const r of schema.relations) relations[r.name] = { short: r.short, verbose: r.verbose, symmetric: r.symmetric };
   return toPythonJson({ entities, relations });
-}
-
-/** Writes a SpERT types file. */
-export function writeTypeSchema(path: string, schema: TypeSchema): void {
-  writeFileSync(path, formatTypeSchema(schema), 'utf8');
 }
 
 /**

@@ -1,8 +1,12 @@
-export type { Encoder, EncoderOutput, WordBatch } from './encoder.js';
-export * from './vocab/index.js';
-export * from './bilstm/index.js';
+/**
+ * `@spanrel/encoders` for Node (the default entry): the portable part
+ * (`portable.ts`, also the browser entry's) plus BERT and frozen transformer
+ * features, which read model folders and load transformers.js.
+ */
+export * from './portable.js';
 export * from './bert/index.js';
 export * from './frozen/index.js';
+export * from './onnx/index.js';
 export {
   loadTransformers,
   loadTransformersSync,

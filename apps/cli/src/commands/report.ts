@@ -4,7 +4,8 @@ import { buildReportHtml } from '@spanrel/report';
 import { describeBackend } from '@spanrel/tensor-core';
 import { requireString, type Command } from '../command.js';
 import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
-import { BACKEND_USAGE, loadModelFlag, predictWithProgress, startBackend } from '../model-runtime.js';
+import { BACKEND_USAGE, loadModelFlag, startBackend } from '../model-runtime.js';
+import { predictOnWorkers, workersFlag, WORKERS_OPTION, WORKERS_USAGE } from '../prediction-workers.js';
 import { readModelFolderInfo } from '../training-run.js';
 
 /** Where the report goes without --out. */
@@ -13,13 +14,14 @@ export const DEFAULT_REPORT_FILE = 'report.html';
 export const reportCommand: Command = {
   name: 'report',
   summary: 'one self-contained HTML page: scores, training curves, F1 breakdowns, entity confusion and an error browser',
-  usage: `spanrel report --model DIR --data GOLD.json [--pred PRED.json] [--types T.json] [--out ${DEFAULT_REPORT_FILE}] [--backend NAME]
+  usage: `spanrel report --model DIR --data GOLD.json [--pred PRED.json] [--types T.json] [--out ${DEFAULT_REPORT_FILE}] [--workers N] [--backend NAME]
   --model     a model folder, or the --out folder of spanrel train (its training log gives the training curves)
   --data      gold documents (SpERT JSON, DyGIE++ JSONL or CoNLL, by extension)
   --pred      predicted documents for the same sentences, in the same order (default: predict them with the model)
   --types     the types file (default: the model's label schema)
   --out       the HTML file to write (default ${DEFAULT_REPORT_FILE}); it opens from disk, needs no network
 ${STRICT_USAGE}
+${WORKERS_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     model: { type: 'string' },
@@ -28,6 +30,7 @@ ${BACKEND_USAGE}`,
     types: { type: 'string' },
     out: { type: 'string' },
     backend: { type: 'string' },
+    ...WORKERS_OPTION,
     ...STRICT_OPTION,
   },
   async run(values, io) {
@@ -49,7 +52,7 @@ ${BACKEND_USAGE}`,
       await startBackend(values, io);
       const model = await loadModelFlag(values, io);
       try {
-        pred = predictWithProgress(model, gold, io, 'predicting');
+        pred = await predictOnWorkers(model, info.modelDir, gold, io, { workers: workersFlag(values) });
       } finally {
         model.dispose();
       }

@@ -1,17 +1,17 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseModule, BiLstm, dropout, Embedding, maskedMax, registry, Rng, saveSafetensors, type Module } from '@spanrel/tensor-core';
+import { BaseModule, BiLstm, dropout, Embedding, encodeSafetensors, fileAccess, joinPath, maskedMax, registry, Rng, type Module } from '@spanrel/tensor-core';
+import { readAsset, subfolderAssets, type AssetFiles } from '../assets/encoder-assets.js';
 import type { Encoder, EncoderOutput, WordBatch } from '../encoder.js';
 import { needsPrecompute } from '../frozen/precompute.js';
 import { buildVocabulary, type SentenceInput, type Vocabularies } from '../vocab/build-vocabulary.js';
 import { loadWordVectors } from '../vocab/load-word-vectors.js';
 import { normalizeWord } from '../vocab/normalize-word.js';
-import { loadVocabulariesSync, saveVocabularies } from '../vocab/vocabulary-file.js';
+import { parseVocabularies, saveVocabularies, VOCABULARY_FILE } from '../vocab/vocabulary-file.js';
 import { checkWordBatch } from '../vocab/word-batch-checks.js';
 import type { WordVectors } from '../vocab/word-vectors.js';
 import { CharCnn } from './char-cnn.js';
 import { charIdsOf } from './char-ids.js';
-import { fixedWordTable, loadWordTableSync, WORD_VECTORS_FILE } from './fixed-word-table.js';
+import { decodeWordTable, fixedWordTable, WORD_VECTORS_FILE } from './fixed-word-table.js';
 
 /**
  * How words are embedded:
@@ -29,6 +29,8 @@ export type WordEmbeddingConfig = { mode: 'trained'; dim?: number } | { mode: 'f
 export interface BiLstmCharCnnEncoderConfig {
   /** Folder written by `saveAssets` (vocabulary, fixed vectors, contextual encoder's assets). */
   assetsDir?: string;
+  /** The files of `assetsDir`, already read (a browser fetched them; see `encoderAssetFileNames`): then nothing is read from disk. */
+  assetFiles?: AssetFiles;
   /** Default `{ mode: 'trained', dim: 100 }`. */
   wordEmbedding?: WordEmbeddingConfig;
   /** Character embedding size. Default 8. */
@@ -88,12 +90,38 @@ export interface FromDataOptions {
   vectorSentences?: Iterable<SentenceInput>;
 }
 
-type Settings = Required<Omit<BiLstmCharCnnEncoderConfig, 'assetsDir' | 'contextual' | 'wordEmbedding'>> & {
+type Settings = Required<Omit<BiLstmCharCnnEncoderConfig, 'assetsDir' | 'assetFiles' | 'contextual' | 'wordEmbedding'>> & {
   wordEmbedding: WordEmbeddingConfig;
   contextual: { name: string; config: object } | null;
 };
 
 const KIND = 'bilstm-charcnn-encoder.v1';
+/** Sub-folder of the assets holding the contextual encoder's. */
+const CONTEXTUAL_DIR = 'contextual';
+
+type SavedAssets = { assetsDir: string; assetFiles?: AssetFiles };
+
+function readVocabularies(saved: SavedAssets): Vocabularies {
+  const file = joinPath(saved.assetsDir, VOCABULARY_FILE);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(readAsset(saved, VOCABULARY_FILE));
+  } catch (e) {
+    throw new Error(`${file}: cannot read the vocabulary (${(e as Error).message})`);
+  }
+  return parseVocabularies(text, file);
+}
+
+function readWordTable(saved: SavedAssets, rows: number): tf.Tensor2D {
+  const file = joinPath(saved.assetsDir, WORD_VECTORS_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = readAsset(saved, WORD_VECTORS_FILE);
+  } catch (e) {
+    throw new Error(`${file}: cannot read the fixed word vectors (${(e as Error).message})`);
+  }
+  return decodeWordTable(bytes, rows, file);
+}
 
 function checkInt(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${KIND}: config.${field} must be a positive integer, got ${JSON.stringify(value)}`);
@@ -187,7 +215,8 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
     if (!assets && assetsDir === undefined) {
       throw new Error(`${KIND}: needs a vocabulary: pass config.assetsDir (a folder written by saveAssets) or assets.vocabulary (from buildVocabulary)`);
     }
-    this.vocabulary = assets?.vocabulary ?? loadVocabulariesSync(assetsDir!);
+    const saved = assetsDir !== undefined ? { assetsDir, assetFiles: config.assetFiles } : undefined;
+    this.vocabulary = assets?.vocabulary ?? readVocabularies(saved!);
     const V = this.vocabulary.words.size;
     const rng = new Rng(s.seed);
 
@@ -201,8 +230,8 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
       this.trainedWords = null;
       if (assets?.wordVectors) {
         this.fixedWords = fixedWordTable(this.vocabulary, assets.wordVectors);
-      } else if (assetsDir !== undefined) {
-        this.fixedWords = loadWordTableSync(assetsDir, V);
+      } else if (saved) {
+        this.fixedWords = readWordTable(saved, V);
       } else {
         throw new Error(`${KIND}: config.wordEmbedding.mode is "fixed" but no word vectors were given (assets.wordVectors) and there is no config.assetsDir`);
       }
@@ -217,7 +246,7 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
 
     let contextual: Encoder | null = assets?.contextual ?? null;
     if (!contextual && s.contextual) {
-      const sub = assetsDir !== undefined ? { ...s.contextual.config, assetsDir: join(assetsDir, 'contextual') } : s.contextual.config;
+      const sub = saved ? { ...s.contextual.config, ...subfolderAssets(saved, CONTEXTUAL_DIR) } : s.contextual.config;
       contextual = registry.build<Encoder>(s.contextual.name, sub);
     }
     if (contextual) {
@@ -338,8 +367,8 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
    */
   async saveAssets(dir: string): Promise<void> {
     await saveVocabularies(dir, this.vocabulary);
-    if (this.fixedWords) await saveSafetensors(join(dir, WORD_VECTORS_FILE), { vectors: this.fixedWords }, { rows: 'vocabulary.json words' });
-    if (this.contextual) await this.contextual.saveAssets(join(dir, 'contextual'));
+    if (this.fixedWords) await fileAccess.writeFile(joinPath(dir, WORD_VECTORS_FILE), encodeSafetensors({ vectors: this.fixedWords }, { rows: 'vocabulary.json words' }));
+    if (this.contextual) await this.contextual.saveAssets(joinPath(dir, CONTEXTUAL_DIR));
   }
 
   /** Frees the variables and the fixed vector table. */

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeSafetensors } from '@spanrel/tensor-core';
+import { decodeSafetensors, fileAccess, joinPath } from '@spanrel/tensor-core';
 import type { Vocabularies } from '../vocab/build-vocabulary.js';
 import type { WordVectors } from '../vocab/word-vectors.js';
 
@@ -28,13 +26,18 @@ export function fixedWordTable(vocabulary: Vocabularies, vectors: WordVectors): 
 
 /** Reads `<dir>/word-vectors.safetensors` and checks it has `rows` rows. */
 export function loadWordTableSync(dir: string, rows: number): tf.Tensor2D {
-  const file = join(dir, WORD_VECTORS_FILE);
+  const file = joinPath(dir, WORD_VECTORS_FILE);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = fileAccess.readFile(file);
   } catch (e) {
     throw new Error(`${file}: cannot read the fixed word vectors (${(e as Error).message})`);
   }
+  return decodeWordTable(bytes, rows, file);
+}
+
+/** The `[rows, E]` table of a `word-vectors.safetensors` file's bytes; errors name `file`. */
+export function decodeWordTable(bytes: Uint8Array, rows: number, file: string): tf.Tensor2D {
   const { tensors } = decodeSafetensors(bytes, { source: file });
   const table = tensors.get('vectors');
   for (const [name, t] of tensors) if (name !== 'vectors') t.dispose();

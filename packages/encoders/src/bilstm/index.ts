@@ -7,5 +7,5 @@ export {
 } from './bilstm-char-cnn-encoder.js';
 export { CharCnn, type CharCnnConfig } from './char-cnn.js';
 export { charIdsOf, type CharIds } from './char-ids.js';
-export { fixedWordTable, loadWordTableSync, WORD_VECTORS_FILE } from './fixed-word-table.js';
+export { decodeWordTable, fixedWordTable, loadWordTableSync, WORD_VECTORS_FILE } from './fixed-word-table.js';
 export { registerBiLstmCharCnnEncoder } from './register.js';

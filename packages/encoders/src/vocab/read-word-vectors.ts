@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { fileAccess } from '@spanrel/tensor-core';
 import { normalizeWord } from './normalize-word.js';
 import { WordVectors } from './word-vectors.js';
 
@@ -119,15 +117,13 @@ export function parseWordVectorsText(text: string, options: ReadWordVectorsOptio
  */
 export async function readWordVectorsFile(path: string, options: ReadWordVectorsOptions = {}): Promise<WordVectors> {
   const acc = new WordVectorsAccumulator(path, options.lowercase ?? true, options.keep);
-  const raw = createReadStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    raw.once('open', () => resolve());
-    raw.once('error', (e) => reject(new Error(`word vectors ${path}: cannot read (${e.message})`)));
-  });
-  await opened;
-  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
-  for await (const line of lines) acc.add(line, ++lineNumber);
+  try {
+    for await (const line of fileAccess.readLines(path)) acc.add(line, ++lineNumber);
+  } catch (e) {
+    // Before the first line: the file could not be opened (format errors from `add` name their line already).
+    if (lineNumber === 0) throw new Error(`word vectors ${path}: cannot read (${(e as Error).message})`);
+    throw e;
+  }
   return acc.finish();
 }

@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileAccess } from '@spanrel/tensor-core';
 import { normalizeWord } from './normalize-word.js';
 import type { ReadWordVectorsOptions } from './read-word-vectors.js';
 import { WordVectors } from './word-vectors.js';
@@ -38,17 +35,7 @@ export interface LoadWinkEmbeddingsOptions extends ReadWordVectorsOptions {
  * kept afterwards.
  */
 export async function loadWinkEmbeddings(options: LoadWinkEmbeddingsOptions = {}): Promise<WordVectors> {
-  const bases = options.resolveFrom ?? [import.meta.url, pathToFileURL(join(process.cwd(), 'package.json')).href];
-  let file: string | undefined;
-  for (const base of bases) {
-    const from = base.startsWith('file:') ? base : pathToFileURL(join(base, 'package.json')).href;
-    try {
-      file = createRequire(from).resolve(WINK_EMBEDDINGS_PACKAGE);
-      break;
-    } catch {
-      // try the next base
-    }
-  }
+  const file = fileAccess.resolvePackage(WINK_EMBEDDINGS_PACKAGE, options.resolveFrom ?? [import.meta.url]);
   if (!file) {
     throw new Error(
       `word vectors: the optional package "${WINK_EMBEDDINGS_PACKAGE}" is not installed; ` +
@@ -57,7 +44,7 @@ export async function loadWinkEmbeddings(options: LoadWinkEmbeddingsOptions = {}
   }
   let json: WinkEmbeddingsJson;
   try {
-    json = JSON.parse(await readFile(file, 'utf8')) as WinkEmbeddingsJson;
+    json = JSON.parse(fileAccess.readTextFile(file)) as WinkEmbeddingsJson;
   } catch (e) {
     throw new Error(`word vectors ${file}: cannot read ${WINK_EMBEDDINGS_PACKAGE} (${(e as Error).message})`);
   }

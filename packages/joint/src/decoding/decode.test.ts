@@ -5,8 +5,8 @@ import { expectNoLeak, initBackend } from '@spanrel/tensor-core';
 import { buildModel } from '../model/build-model.js';
 import type { JointModel } from '../model/joint-model.js';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
-import { assembleDocument } from './assemble-document.js';
-import { limitKeptSpans } from './decode.js';
+import { assembleDocument, assembleScoredDocument } from './assemble-document.js';
+import { decodeDocumentsWithTags, limitKeptSpans } from './decode.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -123,6 +123,34 @@ for (const presetName of ['spert', 'dixit'] as const) {
   });
 }
 
+describe('decodeDocumentsWithTags scores', () => {
+  it("an entity's score is the softmax probability of its type for the span on its sentence alone", async () => {
+    const docs = tinyCorpus(6);
+    const model = await buildModel(tinySpec('spert', { maxSpanWidth: 3 }, { dropout: false }), TINY_SCHEMA, docs);
+    randomizeClassifiers(model, -1);
+    const { docs: predicted, scores } = decodeDocumentsWithTags(model, docs);
+    expect(predicted).toEqual(model.predict(docs));
+    let checked = 0;
+    predicted.forEach((doc, i) => {
+      expect(scores[i].entities).toHaveLength(doc.entities.length);
+      expect(scores[i].relations).toHaveLength(doc.relations.length);
+      for (const s of scores[i].relations) expect(s).toBeGreaterThanOrEqual(0.4); // SpERT's threshold
+      doc.entities.forEach((e, k) => {
+        const probs = tf.tidy(() => {
+          const enc = model.encoder.encode({ tokens: [doc.tokens] }, false);
+          const reps = model.spanHead.embed(enc, tf.tensor3d([[[e.start, e.end]]], [1, 1, 2], 'int32'), tf.tensor2d([[1]]), false);
+          return Array.from(tf.softmax(model.entityClassifier.classify(reps, false)).dataSync() as Float32Array);
+        });
+        const cls = TINY_SCHEMA.entities.findIndex((t) => t.name === e.type) + 1;
+        expect(scores[i].entities[k]).toBeCloseTo(probs[cls], 5);
+        checked += 1;
+      });
+    });
+    expect(checked).toBeGreaterThan(0);
+    model.dispose();
+  });
+});
+
 describe('predict', () => {
   it('frees every tensor it makes and gives empty sentences no annotations', async () => {
     const docs = tinyCorpus(5);
@@ -166,6 +194,22 @@ describe('assembleDocument', () => {
       { type: 'Sibling_Of', head: 0, tail: 2 },
       { type: 'Work_For', head: 1, tail: 0 },
     ]);
+  });
+
+  it('assembleScoredDocument: scores in the order of the entities and relations; a merged relation keeps its highest', () => {
+    const { doc, scores } = assembleScoredDocument(
+      source,
+      spans,
+      [
+        { head: 0, tail: 1, type: 2, score: 0.6 }, // Sibling_Of(Kira, Ada) -> (Ada, Kira)
+        { head: 1, tail: 0, type: 2, score: 0.9 }, // Sibling_Of(Ada, Kira): the same relation, higher
+        { head: 2, tail: 1, type: 0, score: 0.5 }, // Work_For(Hugo, Ada)
+        { head: 2, tail: 1, type: 0, score: 0.45 }, // duplicate, lower
+      ],
+      TINY_SCHEMA,
+    );
+    expect(doc).toEqual(assembleDocument(source, spans, [{ head: 0, tail: 1, type: 2, score: 0 }, { head: 2, tail: 1, type: 0, score: 0 }], TINY_SCHEMA));
+    expect(scores).toEqual({ entities: [0.8, 0.7, 0.9], relations: [0.9, 0.5] }); // Ada, Hugo, Kira; Sibling_Of(Ada, Kira), Work_For(Hugo, Ada)
   });
 
   it('rejects type indices outside the schema', () => {

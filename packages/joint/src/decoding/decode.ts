@@ -6,7 +6,7 @@ import type { JointModel } from '../model/joint-model.js';
 import { DEFAULT_KEPT_SPANS_PER_WORD, DEFAULT_MIN_KEPT_SPANS, type DecodingSettings } from '../model/model-config.js';
 import { decoderViews, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { packSpanLabels } from '../model/span-labels.js';
-import { assembleDocument, type DecodedRelation, type DecodedSpan } from './assemble-document.js';
+import { assembleScoredDocument, type DecodedRelation, type DecodedSpan, type DocumentScores } from './assemble-document.js';
 
 /** A sentence to predict: its words, and what identifies it (carried into the output; a `Document` fits). */
 export interface SentenceInput {
@@ -197,16 +197,22 @@ function countCap(stats: DecodeStats, predicted: KeptSpans, kept: KeptSpans): vo
  * length into batches of `decodeBatchSize` (less padding), decoded, and put
  * back in input order. Sentences without words get no annotations. `tags[i]`
  * is sentence i's predicted tags (STSN models; `[]` for a sentence without
- * words) or null (models without a tagger). The cap's counts are added to
- * `stats` when given.
+ * words) or null (models without a tagger); `scores[i]` the probabilities of
+ * document i's entities and relations (in its order). The cap's counts are
+ * added to `stats` when given.
  */
-export function decodeDocumentsWithTags(model: JointModel, sentences: readonly SentenceInput[], stats?: DecodeStats): { docs: Document[]; tags: (string[] | null)[] } {
+export function decodeDocumentsWithTags(
+  model: JointModel,
+  sentences: readonly SentenceInput[],
+  stats?: DecodeStats,
+): { docs: Document[]; tags: (string[] | null)[]; scores: DocumentScores[] } {
   const docs: Document[] = new Array(sentences.length);
   const tags: (string[] | null)[] = new Array(sentences.length).fill(model.tagger ? [] : null);
+  const scores: DocumentScores[] = new Array(sentences.length);
   const order: number[] = [];
   sentences.forEach((sentence, i) => {
     if (!sentence || !Array.isArray(sentence.tokens)) throw new Error(`predict: sentence ${i} has no "tokens" array`);
-    if (sentence.tokens.length === 0) docs[i] = assembleDocument(sentence, [], [], model.schema);
+    if (sentence.tokens.length === 0) ({ doc: docs[i], scores: scores[i] } = assembleScoredDocument(sentence, [], [], model.schema));
     else order.push(i);
   });
   order.sort((a, b) => sentences[a].tokens.length - sentences[b].tokens.length || a - b);
@@ -215,11 +221,11 @@ export function decodeDocumentsWithTags(model: JointModel, sentences: readonly S
     const batch = order.slice(start, start + size);
     const decoded = decodeBatch(model, batch.map((i) => sentences[i].tokens), stats);
     batch.forEach((i, b) => {
-      docs[i] = assembleDocument(sentences[i], decoded[b].spans, decoded[b].relations, model.schema);
+      ({ doc: docs[i], scores: scores[i] } = assembleScoredDocument(sentences[i], decoded[b].spans, decoded[b].relations, model.schema));
       tags[i] = decoded[b].tags ?? null;
     });
   }
-  return { docs, tags };
+  return { docs, tags, scores };
 }
 
 /** The documents of {@link decodeDocumentsWithTags}. */

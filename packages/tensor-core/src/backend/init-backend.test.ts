@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, describeBackend, initBackend, WASM_THREADS_ENV_VAR, type BackendChoice } from './index.js';
+import { BACKEND_ENV_VAR, chooseBackend, describeBackend, initBackend, WASM_THREADS_ENV_VAR, type BackendChoice, type BackendHost } from './index.js';
 
 const saved = process.env[BACKEND_ENV_VAR];
 const savedThreads = process.env[WASM_THREADS_ENV_VAR];
@@ -73,5 +73,21 @@ describe('initBackend', () => {
       expect(info.choice).toBe('wasm');
     }
     expect(describeBackend()).toMatch(/chosen automatically/);
+  });
+
+  it('rejects a bad threads option before trying any backend, naming it', async () => {
+    await expect(initBackend({ backend: 'cpu', threads: 0 })).rejects.toThrow(/the threads option must be an integer from 1 to 8/);
+  });
+});
+
+describe('chooseBackend on a host without wasmThreads (the browser entry\'s kind)', () => {
+  const host: BackendHost = { requestedBackend: () => undefined, packageVersion: () => 'unknown', cpuCount: () => 1, wasmPaths: () => '/' };
+
+  it('rejects the threads option, which only Node\'s initBackend honours', async () => {
+    await expect(chooseBackend({ backend: 'cpu', threads: 2 }, host)).rejects.toThrow(/threads option needs Node's initBackend/);
+  });
+
+  it('loads without it', async () => {
+    expect(await chooseBackend({ backend: 'cpu' }, host)).toMatchObject({ name: 'cpu', threads: 1, requestedBy: 'option' });
   });
 });

@@ -1,19 +1,2 @@
-export { bfloat16ToFloat32, float16BitsToNumber, float16ToFloat32 } from './half-float.js';
-export {
-  assignParameters,
-  collectParameters,
-  disposeNamedTensors,
-  type AssignParametersOptions,
-  type AssignReport,
-} from './named-tensors.js';
-export {
-  decodeSafetensors,
-  encodeSafetensors,
-  readSafetensorsHeader,
-  SAFETENSORS_MAX_HEADER_BYTES,
-  type DecodeSafetensorsOptions,
-  type SafetensorsContents,
-  type SafetensorsEntry,
-  type SafetensorsHeader,
-} from './safetensors.js';
+export * from './portable.js';
 export { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions } from './safetensors-file.js';

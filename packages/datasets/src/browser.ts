@@ -1,0 +1,2 @@
+/** `@spanrel/datasets` for browsers (the `browser` condition of package.json `exports`): see `portable.ts`. */
+export * from './portable.js';
