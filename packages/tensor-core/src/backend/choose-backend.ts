@@ -6,7 +6,9 @@
  * only when importable), then the wasm backend made training-ready, then the
  * pure-JS cpu backend. `options.backend`, else the `SPANREL_BACKEND`
  * environment variable, names one instead — then a failure to load it is an
- * error, never a silent fallback.
+ * error, never a silent fallback. The wasm backend's XNNPACK thread count
+ * (`options.threads`) is the host's business: only Node's host loads a
+ * threaded build (`BackendHost.wasmThreads`, `wasm-threads.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingGradients } from './gradients/index.js';
@@ -33,7 +35,7 @@ export interface BackendInfo {
   gpu: boolean;
   /** spanrel's training patches are in place for this backend (always false for tfjs-node, which needs none). */
   patched: boolean;
-  /** Compute threads: XNNPACK threads for wasm (1 in Node), 1 for cpu, the core count for native TensorFlow. */
+  /** Compute threads: XNNPACK threads for wasm (in Node 1 unless `threads` asked for more), 1 for cpu, the core count for native TensorFlow. */
   threads: number;
   /** Vector instructions: WebAssembly SIMD for wasm, true for native TensorFlow, false for the JS cpu backend. */
   simd: boolean;
@@ -58,6 +60,15 @@ export interface InitBackendOptions {
    * `/`): a URL in a browser. Default in Node: the installed package's folder.
    */
   wasmPaths?: string;
+  /**
+   * XNNPACK threads of the wasm backend, Node's `initBackend` only (a host
+   * without `wasmThreads` rejects it): 1 to 8, or `'auto'` (the available
+   * cores, at most 8). Default: `SPANREL_WASM_THREADS` (read on the main
+   * thread only), else 1 (the package's single-threaded SIMD build). More than
+   * 1 loads its threaded SIMD build, which tfjs itself never uses in Node.
+   * Ignored by the other backends.
+   */
+  threads?: number | 'auto';
 }
 
 /**
@@ -74,6 +85,23 @@ export interface BackendHost {
   cpuCount(): number;
   /** Default `wasmPaths` (called only when the wasm backend is loaded and none was given). */
   wasmPaths(): string;
+  /**
+   * The wasm backend's thread count (Node's host only; without it the wasm
+   * backend loads as tfjs loads it, and the `threads` option is an error).
+   */
+  wasmThreads?: {
+    /**
+     * The count for the `threads` option, or the host's default when it is
+     * undefined (Node: `SPANREL_WASM_THREADS`, else 1). Throws on a bad value.
+     * Called once per `chooseBackend`, before any backend is tried.
+     */
+    resolve(requested: number | 'auto' | undefined): number;
+    /**
+     * Makes the `wasm` backend name load with `threads` XNNPACK threads
+     * (called after `setWasmPaths` and the patches, before activating it).
+     */
+    use(threads: number): Promise<void>;
+  };
 }
 
 const REQUESTS: Record<string, BackendChoice[]> = {
@@ -123,7 +151,13 @@ function silenceCpuBanner(): void {
 }
 
 /** Loads one choice and makes it the active backend; throws with the cause when it cannot. */
-async function load(choice: BackendChoice, patch: boolean, wasmPaths: string | undefined, host: BackendHost): Promise<Omit<BackendInfo, 'requestedBy' | 'skipped'>> {
+async function load(
+  choice: BackendChoice,
+  patch: boolean,
+  wasmPaths: string | undefined,
+  wasmThreads: number | undefined,
+  host: BackendHost,
+): Promise<Omit<BackendInfo, 'requestedBy' | 'skipped'>> {
   const pkg = PACKAGES[choice];
   const base = { choice, package: pkg, version: host.packageVersion(pkg) };
   switch (choice) {
@@ -143,6 +177,8 @@ async function load(choice: BackendChoice, patch: boolean, wasmPaths: string | u
         patchCpuForTraining();
         patchWasmForTraining();
       }
+      // the kernels stay registered under 'wasm', whichever build runs them
+      if (wasmThreads !== undefined) await host.wasmThreads?.use(wasmThreads);
       await activate('wasm');
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       return { ...base, version: wasm.version_wasm, name: 'wasm', gpu: false, patched: isWasmPatched(), threads: wasm.getThreadsCount(), simd };
@@ -170,10 +206,14 @@ export async function chooseBackend(options: InitBackendOptions, host: BackendHo
     const where = requestedBy === 'env' ? `${BACKEND_ENV_VAR}=${request}` : `initBackend({ backend: '${request}' })`;
     throw new Error(`tensor-core/backend: unknown backend in ${where}; expected one of ${Object.keys(REQUESTS).join(', ')}`);
   }
+  if (options.threads !== undefined && !host.wasmThreads) {
+    throw new Error("tensor-core/backend: the threads option needs Node's initBackend (this host cannot load the threaded wasm build)");
+  }
+  const wasmThreads = host.wasmThreads?.resolve(options.threads);
   const skipped: BackendInfo['skipped'] = [];
   for (const choice of choices) {
     try {
-      const loaded = await load(choice, options.patch ?? true, options.wasmPaths, host);
+      const loaded = await load(choice, options.patch ?? true, options.wasmPaths, wasmThreads, host);
       current = { ...loaded, requestedBy, skipped };
       return current;
     } catch (e) {

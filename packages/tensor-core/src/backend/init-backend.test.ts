@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, describeBackend, initBackend, type BackendChoice } from './index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKEND_ENV_VAR, chooseBackend, describeBackend, initBackend, WASM_THREADS_ENV_VAR, type BackendChoice, type BackendHost } from './index.js';
 
 const saved = process.env[BACKEND_ENV_VAR];
+const savedThreads = process.env[WASM_THREADS_ENV_VAR];
+beforeEach(() => {
+  delete process.env[WASM_THREADS_ENV_VAR]; // these expect the default single-threaded wasm build
+});
 afterEach(() => {
   if (saved === undefined) delete process.env[BACKEND_ENV_VAR];
   else process.env[BACKEND_ENV_VAR] = saved;
+  if (savedThreads !== undefined) process.env[WASM_THREADS_ENV_VAR] = savedThreads;
 });
 
 async function importable(pkg: string): Promise<boolean> {
@@ -68,5 +73,21 @@ describe('initBackend', () => {
       expect(info.choice).toBe('wasm');
     }
     expect(describeBackend()).toMatch(/chosen automatically/);
+  });
+
+  it('rejects a bad threads option before trying any backend, naming it', async () => {
+    await expect(initBackend({ backend: 'cpu', threads: 0 })).rejects.toThrow(/the threads option must be an integer from 1 to 8/);
+  });
+});
+
+describe('chooseBackend on a host without wasmThreads (the browser entry\'s kind)', () => {
+  const host: BackendHost = { requestedBackend: () => undefined, packageVersion: () => 'unknown', cpuCount: () => 1, wasmPaths: () => '/' };
+
+  it('rejects the threads option, which only Node\'s initBackend honours', async () => {
+    await expect(chooseBackend({ backend: 'cpu', threads: 2 }, host)).rejects.toThrow(/threads option needs Node's initBackend/);
+  });
+
+  it('loads without it', async () => {
+    expect(await chooseBackend({ backend: 'cpu' }, host)).toMatchObject({ name: 'cpu', threads: 1, requestedBy: 'option' });
   });
 });

@@ -33,3 +33,28 @@ export function wasmBinaryDirectory(): string {
   }
   throw new Error(`tensor-core/backend: no tfjs-backend-wasm .wasm binaries in ${candidates.join(' or ')}`);
 }
+
+/** The installed package's threaded SIMD build, as Emscripten emitted it (`wasm-out/`). */
+export interface ThreadedWasmFiles {
+  /** The Emscripten glue (CommonJS; exports the module factory). */
+  glue: string;
+  /** CommonJS module exporting the pthread worker's source as `wasmWorkerContents`. */
+  worker: string;
+  /** The threaded SIMD binary. */
+  binary: string;
+}
+
+/**
+ * Absolute paths of the threaded SIMD build in the installed
+ * `@tensorflow/tfjs-backend-wasm`. Only `wasm-out/` has its glue and worker
+ * as separate files (the Node bundle inlines them). Throws when missing.
+ */
+export function threadedWasmFiles(): ThreadedWasmFiles {
+  const require = createRequire(import.meta.url);
+  const dir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
+  const base = path.join(dir, 'tfjs-backend-wasm-threaded-simd');
+  const files = { glue: `${base}.js`, worker: `${base}.worker.js`, binary: `${base}.wasm` };
+  const missing = Object.values(files).filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`tensor-core/backend: the threaded wasm build is missing: ${missing.join(', ')}`);
+  return files;
+}

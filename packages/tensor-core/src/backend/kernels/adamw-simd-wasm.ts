@@ -113,12 +113,18 @@ function sumsqBody(): number[] {
   return [...leb(body.length), ...body];
 }
 
-function moduleBytes(): Uint8Array {
+/** Pages in a 4 GiB (wasm32) memory: the maximum a shared memory import can declare. */
+const MAX_PAGES = 65536;
+
+/** The module's bytes; `shared` imports a shared memory (the threaded wasm build's heap is one, and the import must say so). */
+function moduleBytes(shared: boolean): Uint8Array {
   const types = vec([
     [0x60, ...vec([...Array(6).fill([I32]), ...Array(9).fill([F32])]), 0],
     [0x60, ...vec([[I32], [I32]]), ...vec([[F32]])],
   ]);
-  const imports = vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]]); // memory, no maximum, min 0 pages
+  // memory, min 0 pages; shared needs a maximum (flags 0x03)
+  const limits = shared ? [0x03, 0x00, ...leb(MAX_PAGES)] : [0x00, 0x00];
+  const imports = vec([[...str('env'), ...str('memory'), 0x02, ...limits]]);
   const funcs = vec([[0], [1]]);
   const exports = vec([[...str('adamw'), 0x00, 0], [...str('sumsq'), 0x00, 1]]);
   const code = vec([adamwBody(), sumsqBody()]);
@@ -136,18 +142,19 @@ function moduleBytes(): Uint8Array {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
+  Memory: abstract new (...args: never[]) => { buffer: ArrayBufferLike };
 }
 const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-let compiled: object | null | undefined;
+/** Compiled modules by shared-ness (null: this runtime cannot compile it). */
+const compiled = new Map<boolean, object | null>();
 const instances = new WeakMap<object, AdamWSimdExports>();
 
 /** The heap memory (a `WebAssembly.Memory`) of a wasm backend (the Emscripten module's exported `memory`), or undefined. */
-function heapMemory(backend: BackendWasm): object | undefined {
+function heapMemory(backend: BackendWasm): { buffer: ArrayBufferLike } | undefined {
   const m = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown; wasmExports?: { memory?: unknown } };
   const mem = m.asm?.memory ?? m.wasmMemory ?? m.wasmExports?.memory;
-  return WASM && mem instanceof WASM.Memory ? (mem as object) : undefined;
+  return WASM && mem instanceof WASM.Memory ? (mem as { buffer: ArrayBufferLike }) : undefined;
 }
 
 /**
@@ -159,15 +166,17 @@ export function adamwSimd(backend: BackendWasm): AdamWSimdExports | undefined {
   if (!memory) return undefined;
   const cached = instances.get(memory);
   if (cached) return cached;
-  if (compiled === undefined) {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  if (!compiled.has(shared)) {
     try {
-      compiled = new WASM!.Module(moduleBytes());
+      compiled.set(shared, new WASM!.Module(moduleBytes(shared)));
     } catch {
-      compiled = null;
+      compiled.set(shared, null);
     }
   }
-  if (!compiled) return undefined;
-  const instance = new WASM!.Instance(compiled, { env: { memory } });
+  const module = compiled.get(shared);
+  if (!module) return undefined;
+  const instance = new WASM!.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as AdamWSimdExports;
   instances.set(memory, exports);
   return exports;
