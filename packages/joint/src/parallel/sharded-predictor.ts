@@ -26,13 +26,14 @@ export interface ShardedPredictOptions {
 /**
  * Worker threads a prediction should use beside the calling thread: one per
  * further core (at most 7) on the single-threaded wasm and cpu backends; none
- * on tfjs-node, which already runs every core, nor for a `model` whose encoder
+ * on tfjs-node or a threaded wasm backend, which already run every core, nor for a `model` whose encoder
  * infers on onnxruntime (a BERT encoder: its session already runs every core,
  * and the encoder is most of the time).
  */
 export function defaultPredictWorkers(model?: JointModel): number {
-  const choice = backendInfo()?.choice;
-  if (choice === 'tfjs-node' || choice === 'tfjs-node-gpu') return 0;
+  const info = backendInfo();
+  if (info?.choice === 'tfjs-node' || info?.choice === 'tfjs-node-gpu') return 0;
+  if (info && info.threads > 1) return 0; // a threaded wasm backend (SPANREL_WASM_THREADS) already uses the cores
   if ((model?.encoder as { inferencePath?: () => string } | undefined)?.inferencePath?.() === 'onnxruntime') return 0;
   return Math.max(0, Math.min(7, availableParallelism() - 1));
 }
