@@ -1,6 +1,7 @@
 /**
  * Throughput of the encoders on CoNLL04-length sentences: sentences per second
- * for a forward pass (`encode(batch, false)`) and for forward + backward
+ * for a forward pass (`encode(batch, false)`: tfjs op by op, and for BERT
+ * also on onnxruntime-node when it loads) and for forward + backward
  * (`tf.variableGrads` of a scalar of the training-mode output), on the fastest
  * backend `initBackend()` finds. The last line printed is the results as JSON.
  *
@@ -14,12 +15,13 @@ import { BertEncoder } from '../src/bert/index.js';
 import { BiLstmCharCnnEncoder } from '../src/bilstm/index.js';
 import type { Encoder, WordBatch } from '../src/encoder.js';
 import { buildVocabulary } from '../src/vocab/index.js';
+import { setOnnxInference } from '../src/onnx/index.js';
 import { writeRandomBertFolder } from './random-bert-folder.js';
 import { syntheticSentences } from './synthetic-sentences.js';
 
 interface Result {
   encoder: string;
-  mode: 'forward' | 'forward+backward';
+  mode: 'forward' | 'forward (onnxruntime)' | 'forward+backward';
   batchSize: number;
   sentencesPerSecond: number;
   msPerBatch: number;
@@ -48,11 +50,15 @@ function benchEncoder(label: string, encoder: Encoder, batches: WordBatch[]): Re
   let next = 0;
   const take = (): WordBatch => batches[next++ % batches.length];
   const before = tf.memory().numTensors;
-  const forward = measure(() => {
+  const forwardStep = () => {
     tf.tidy(() => {
       tf.sum(encoder.encode(take(), false).hidden).dataSync();
     });
-  });
+  };
+  setOnnxInference(false); // tfjs op by op; a BERT encoder's onnxruntime forward is measured on its own below
+  const forward = measure(forwardStep);
+  setOnnxInference(true);
+  const onnx = encoder instanceof BertEncoder && encoder.inferencePath() === 'onnxruntime' ? measure(forwardStep) : null;
   const backward = measure(() => {
     const batch = take();
     const { value, grads } = tf.variableGrads(() => {
@@ -66,6 +72,9 @@ function benchEncoder(label: string, encoder: Encoder, batches: WordBatch[]): Re
   if (leaked > 0) throw new Error(`${label}: ${leaked} tensors leaked during the benchmark`);
   return [
     { encoder: label, mode: 'forward', batchSize, sentencesPerSecond: (1000 * batchSize) / forward.msPerBatch, msPerBatch: forward.msPerBatch, batches: forward.batches, parameters },
+    ...(onnx
+      ? [{ encoder: label, mode: 'forward (onnxruntime)' as const, batchSize, sentencesPerSecond: (1000 * batchSize) / onnx.msPerBatch, msPerBatch: onnx.msPerBatch, batches: onnx.batches, parameters }]
+      : []),
     { encoder: label, mode: 'forward+backward', batchSize, sentencesPerSecond: (1000 * batchSize) / backward.msPerBatch, msPerBatch: backward.msPerBatch, batches: backward.batches, parameters },
   ];
 }
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
   }
 
   for (const r of results) {
-    console.log(`${r.encoder.padEnd(80)} ${r.mode.padEnd(17)} ${r.sentencesPerSecond.toFixed(1).padStart(8)} sentences/s  (${r.msPerBatch.toFixed(1)} ms / batch of ${r.batchSize}, ${r.batches} batches)`);
+    console.log(`${r.encoder.padEnd(80)} ${r.mode.padEnd(21)} ${r.sentencesPerSecond.toFixed(1).padStart(8)} sentences/s  (${r.msPerBatch.toFixed(1)} ms / batch of ${r.batchSize}, ${r.batches} batches)`);
   }
   for (const n of notes) console.log(`note: ${n}`);
   console.log(JSON.stringify({ backend: { name: info.name, choice: info.choice, threads: info.threads, simd: info.simd, gpu: info.gpu }, meanWords, batchSize, results, notes }));

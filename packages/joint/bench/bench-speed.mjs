@@ -3,7 +3,9 @@
  * `pnpm bench:speed`: training and evaluation speed of the fast path (fused
  * AdamW, `training.optimizer.fused: true`, and the fused kernels of
  * `@spanrel/tensor-core`, `setFusedKernels(true)`: span and context
- * max-pooling in place) against the op-by-op path (both off), in ONE process on the same model, interleaved round
+ * max-pooling in place; for a BERT encoder also its inference forward on
+ * onnxruntime-node, which follows that switch: `bench-onnx-bert.mjs` times it
+ * alone) against the op-by-op path (all off), in ONE process on the same model, interleaved round
  * by round so that the load of a shared machine hits both alike. Prints a
  * table, the ratios, the PyTorch reference figures, and one JSON object as the
  * last line.

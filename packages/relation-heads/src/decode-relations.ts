@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyValues } from '@spanrel/tensor-core';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationPrediction } from './relation-head.js';
 
@@ -24,7 +25,7 @@ function readPairs(pairs: PairBatch): { index: Int32Array | Float32Array | Uint8
 export function decodeMultiLabel(logits: tf.Tensor3D, pairs: PairBatch, threshold: number): RelationPrediction[][] {
   checkLogits('decodeMultiLabel', logits, pairs);
   const [batchSize, numPairs, numTypes] = logits.shape; // B, P, R
-  const probs = tf.tidy(() => tf.sigmoid(logits).dataSync()); // [B * P * R]
+  const probs = tidyValues(() => tf.sigmoid(logits)); // [B * P * R]
   const { index, real } = readPairs(pairs);
   const out: RelationPrediction[][] = [];
   for (let b = 0; b < batchSize; b++) {
@@ -51,10 +52,10 @@ export function decodeMultiLabel(logits: tf.Tensor3D, pairs: PairBatch, threshol
 export function decodeSoftmax(logits: tf.Tensor3D, pairs: PairBatch): RelationPrediction[][] {
   checkLogits('decodeSoftmax', logits, pairs);
   const [batchSize, numPairs] = logits.shape; // B, P
-  const packed = tf.tidy(() => {
+  const packed = tidyValues(() => {
     const best = tf.cast(tf.argMax(logits, -1), 'float32'); // [B, P]
     const bestProb = tf.max(tf.softmax(logits, -1), -1); // [B, P]
-    return tf.stack([best, bestProb]).dataSync(); // [2, B, P] flat
+    return tf.stack([best, bestProb]); // [2, B, P]
   });
   const { index, real } = readPairs(pairs);
   const size = batchSize * numPairs;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyValues } from '@spanrel/tensor-core';
 
 /** The spans the entity classifier keeps, per sentence. */
 export interface KeptSpans {
@@ -33,12 +34,12 @@ export function filterSpans(logits: tf.Tensor3D, spanMask: tf.Tensor2D): KeptSpa
   if (spanMask.rank !== 2 || spanMask.shape[0] !== batchSize || spanMask.shape[1] !== numSpans) {
     throw new Error(`filterSpans: spanMask must be [B=${batchSize}, S=${numSpans}], got [${spanMask.shape.join(', ')}]`);
   }
-  const packed = tf.tidy(() => {
+  const packed = tidyValues(() => {
     const probs = tf.softmax(logits, -1); // [B, S, C]
     const best = tf.cast(tf.argMax(logits, -1), 'float32'); // [B, S]
     const bestProb = tf.max(probs, -1); // [B, S]
     const real = tf.cast(tf.notEqual(spanMask, tf.scalar(0, spanMask.dtype)), 'float32'); // [B, S]
-    return tf.stack([best, bestProb, real]).dataSync(); // [3, B, S] flat
+    return tf.stack([best, bestProb, real]); // [3, B, S]
   });
   const size = batchSize * numSpans;
   const result: KeptSpans = { indices: [], classes: [], scores: [] };

@@ -10,6 +10,8 @@ import { cachedModelFolder, defaultCacheDir, downloadModelFiles, findModelFolder
 import { buildBertInputs, type BertInputs } from './bert-inputs.js';
 import { WordwiseTokenizer } from './wordwise-tokenizer.js';
 import { loadTransformers } from '../transformers-module.js';
+import { onnxInferenceThreads, useOnnxInference } from '../onnx/onnx-inference-switch.js';
+import { OnnxBertRunner } from './onnx-bert-runner.js';
 
 /** How sub-word states become one state per word. */
 export type BertPooling = 'max' | 'first';
@@ -95,6 +97,8 @@ export class BertEncoder extends BaseModule implements Encoder {
   private readonly settings: ResolvedBertEncoderConfig;
   private readonly configText: string;
   private isTrainable: boolean;
+  /** The ONNX copy of `bert` for inference, made on first use (see {@link BertEncoder.inferencePath}). */
+  private onnxRunner: OnnxBertRunner | null = null;
 
   /**
    * Builds the encoder synchronously from a local folder, the download cache, or
@@ -222,9 +226,14 @@ export class BertEncoder extends BaseModule implements Encoder {
     const { batchSize: B, length: N, numWords: T, maxPieces: K } = sub;
     const D = this.outputDim;
     return tf.tidy(() => {
-      const inputIds = tf.tensor2d(sub.inputIds, [B, N], 'int32'); // [B, N]
-      const attentionMask = tf.tensor2d(sub.attentionMask, [B, N], 'float32'); // [B, N]
-      const states = this.bert.apply(inputIds, attentionMask, training); // [B, N, D]
+      const runner = training ? null : this.inferenceRunner();
+      const states = runner
+        ? runner.run(sub.inputIds, sub.attentionMask, B, N, onnxInferenceThreads()) // [B, N, D] the same forward on onnxruntime-node
+        : this.bert.apply(
+            tf.tensor2d(sub.inputIds, [B, N], 'int32'), // [B, N]
+            tf.tensor2d(sub.attentionMask, [B, N], 'float32'), // [B, N]
+            training,
+          ); // [B, N, D]
       const cls = tf.reshape(tf.slice(states, [0, 0, 0], [B, 1, D]), [B, D]) as tf.Tensor2D; // [B, D]
       const mask = tf.tensor2d(sub.wordMask, [B, T], 'float32'); // [B, T]
       let hidden: tf.Tensor3D;
@@ -239,6 +248,57 @@ export class BertEncoder extends BaseModule implements Encoder {
       }
       return { hidden, mask, cls };
     });
+  }
+
+  /** The ONNX runner when inference should run on onnxruntime-node now (switches on, runtime loaded), else null. */
+  private inferenceRunner(): OnnxBertRunner | null {
+    const runtime = useOnnxInference();
+    if (!runtime) return null;
+    if (this.onnxRunner?.runtime !== runtime) {
+      this.onnxRunner?.release();
+      this.onnxRunner = new OnnxBertRunner(this.bert, runtime);
+    }
+    return this.onnxRunner;
+  }
+
+  /**
+   * What `encode(batch, false)` runs on now: `"onnxruntime"` (onnxruntime-node is
+   * loadable, `setOnnxInference` and tensor-core's `setFusedKernels` are on) or `"tfjs"`.
+   */
+  inferencePath(): 'onnxruntime' | 'tfjs' {
+    return useOnnxInference() ? 'onnxruntime' : 'tfjs';
+  }
+
+  /**
+   * Builds the ONNX session of the current weights now, if inference runs on
+   * onnxruntime-node and the session is missing or stale; else does nothing.
+   * `encode(batch, false)` does the same by itself: this only moves the cost
+   * (reading every weight, a graph optimisation) out of a timed region.
+   */
+  prepareInference(): void {
+    this.inferenceRunner()?.prepare(onnxInferenceThreads());
+  }
+
+  /**
+   * Drops the ONNX session so the next inference rebuilds it. Needed only after
+   * writing weights in a way that keeps their data ids without telling
+   * tensor-core (`noteInPlaceParameterWrite`): `assign`, the optimizers and
+   * `assignParameters` are seen by themselves.
+   */
+  invalidateInference(): void {
+    this.onnxRunner?.invalidate();
+  }
+
+  /** How many ONNX sessions this encoder has built (0 on the tfjs path). */
+  get onnxSessionBuilds(): number {
+    return this.onnxRunner?.builds ?? 0;
+  }
+
+  /** Disposes the weights and releases the ONNX session. */
+  dispose(): void {
+    this.onnxRunner?.release();
+    this.onnxRunner = null;
+    super.dispose();
   }
 
   /**

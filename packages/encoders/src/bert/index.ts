@@ -22,3 +22,5 @@ export {
   type ModelLocation,
   type DownloadOptions,
 } from './model-files.js';
+export { buildBertOnnxModel, BERT_ONNX_INPUTS, BERT_ONNX_OUTPUT } from './bert-onnx-graph.js';
+export { OnnxBertRunner } from './onnx-bert-runner.js';

@@ -17,3 +17,4 @@ export { ACTIVATIONS, activate, gelu, isActivationName, type ActivationName } fr
 export { zeroMaskedRows } from './zero-masked-rows.js';
 export { maskedCrossEntropy, type LossReduction } from './masked-cross-entropy.js';
 export { maskedMaxPool, spanMaxPool } from './masked-max-pool.js';
+export { tidyValues } from './tidy-values.js';

@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { cpuStore, wasmStore, type ValueStore } from '../backend/kernels/value-store.js';
 import { adamwSimd, heapOffset } from '../backend/kernels/adamw-simd-wasm.js';
+import { noteInPlaceParameterWrite } from '../module/in-place-writes.js';
 
 /** The backends whose storage the fused update reads and writes directly. */
 export type FusedBackendName = 'wasm' | 'cpu';
@@ -159,6 +160,8 @@ export function fusedAdamWUpdate(
     const next = wrap(pOut);
     p.assign(next);
     next.dispose();
+  } else {
+    noteInPlaceParameterWrite(); // same data id, new values
   }
   let expAvg = m!;
   let expAvgSq = v!;

@@ -1,0 +1,21 @@
+/**
+ * Inference on onnxruntime-node: a protobuf writer for the ONNX messages a
+ * graph needs, a graph builder, the optional loader of onnxruntime-node and
+ * the process-wide switch.
+ */
+export { ProtobufWriter } from './protobuf-writer.js';
+export { encodeOnnxModel, OnnxDataType, type OnnxAttributeValue, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.js';
+export { OnnxGraphBuilder } from './onnx-graph-builder.js';
+export {
+  loadOnnxRuntime,
+  onnxRuntimeError,
+  setOnnxRuntimeLoader,
+  defaultOnnxThreads,
+  ONNXRUNTIME_PACKAGE,
+  type OnnxRuntime,
+  type OnnxRuntimeLoader,
+  type OnnxSyncSession,
+  type OnnxInt64Input,
+  type OnnxFloatOutput,
+} from './onnxruntime-module.js';
+export { setOnnxInference, onnxInferenceEnabled, onnxInferenceThreads, useOnnxInference, type OnnxInferenceOptions } from './onnx-inference-switch.js';
