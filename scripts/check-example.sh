@@ -193,6 +193,9 @@ step "bundle the installed packages for a browser (esbuild, platform browser: a 
     for (const entry of ["node_modules/@spanrel/joint/dist/browser.js", "node_modules/@spanrel/tensor-core/dist/browser.js"]) {
       if (!inputs.includes(entry)) { console.error(`check-example: the browser bundle does not come from ${entry}`); process.exit(1); }
     }
+    // The BERT encoder is in that bundle, but transformers.js (an optional peer) is the page's to bring.
+    const heavy = inputs.filter((input) => /@huggingface\/transformers|onnxruntime/.test(input));
+    if (heavy.length > 0) { console.error(`check-example: the browser bundle pulls in ${heavy.join(", ")}`); process.exit(1); }
     console.log(`bundled for the browser: ${inputs.length} files, ${Math.round(result.outputFiles[0].contents.length / 1024)} KiB`);
 NODE
 )

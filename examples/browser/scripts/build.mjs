@@ -1,8 +1,9 @@
 /**
  * Builds the page into a folder: page.js (src/page.ts and everything it
  * imports, bundled by esbuild for the browser: a Node built-in anywhere on that
- * path fails the build), index.html, page.css, and the tfjs wasm backend's
- * .wasm files in wasm/.
+ * path fails the build; what it imports with `import()`, i.e. transformers.js
+ * for BERT models, in its own chunk in chunks/, fetched only when needed),
+ * index.html, page.css, and the tfjs wasm backend's .wasm files in wasm/.
  *
  *   node scripts/build.mjs [--out DIR] [--from-source]
  *
@@ -51,7 +52,10 @@ export async function buildPage({ outDir = join(exampleDir, 'dist'), fromSource 
   mkdirSync(join(outDir, 'wasm'), { recursive: true });
   const result = await esbuild.build({
     entryPoints: [join(exampleDir, 'src/page.ts')],
-    outfile: join(outDir, 'page.js'),
+    outdir: outDir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -5,6 +5,7 @@
  * The same packages and calls as in Node, with `loadModelFromUrl` for
  * `loadModel(dir)` and `initBrowserBackend` for `initBackend`.
  */
+import { setTransformersLoader } from '@spanrel/encoders';
 import { loadModelFromUrl, splitSentences } from '@spanrel/joint';
 import { describeBackend, initBrowserBackend } from '@spanrel/tensor-core';
 import { renderPrediction } from './render-prediction.js';
@@ -14,6 +15,15 @@ const form = document.querySelector<HTMLFormElement>('#extract')!;
 const input = document.querySelector<HTMLTextAreaElement>('#text')!;
 const button = form.querySelector<HTMLButtonElement>('button')!;
 const result = document.querySelector<HTMLElement>('#result')!;
+
+// transformers.js runs the tokenizer of a BERT model: its own chunk (see scripts/build.mjs), which
+// loadModelFromUrl fetches only for a model with a BERT encoder (BiLSTM models never load it).
+setTransformersLoader({
+  import: () => import('@huggingface/transformers'),
+  require: () => {
+    throw new Error('transformers.js loads asynchronously here (loadModelFromUrl loads it before building a BERT encoder)');
+  },
+});
 
 /** `state` is for scripts and tests: loading, ready, working, done or error. */
 function setStatus(state: string, text: string): void {

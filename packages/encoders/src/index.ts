@@ -1,20 +1,10 @@
 /**
  * `@spanrel/encoders` for Node (the default entry): the portable part
- * (`portable.ts`, also the browser entry's) plus BERT and frozen transformer
- * features, which read model folders and load transformers.js.
+ * (`portable.ts`, also the browser entry's: the encoders, BERT's included, and
+ * transformers.js loading) plus frozen transformer encoders, hub downloads and
+ * the ONNX inference switches.
  */
 export * from './portable.js';
 export * from './bert/index.js';
 export * from './frozen/index.js';
 export * from './onnx/index.js';
-export {
-  loadTransformers,
-  loadTransformersSync,
-  setTransformersLoader,
-  transformersLoadError,
-  TRANSFORMERS_PACKAGE,
-  TRANSFORMERS_RANGE,
-  TRANSFORMERS_MISSING,
-  type TransformersLoader,
-  type TransformersModule,
-} from './transformers-module.js';

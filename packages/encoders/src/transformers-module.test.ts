@@ -7,11 +7,13 @@ import { initBackend, registry } from '@spanrel/tensor-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BertEncoder } from './bert/bert-encoder.js';
 import './bert/register.js';
+import { loadEncoderModules } from './assets/load-encoder-modules.js';
 import { FIXTURES } from './bert/test-fixtures.js';
 import { FrozenTransformerEncoder } from './frozen/frozen-transformer-encoder.js';
 import {
   loadTransformers,
   loadTransformersSync,
+  provideTransformers,
   setTransformersLoader,
   transformersLoadError,
   TRANSFORMERS_MISSING,
@@ -124,5 +126,28 @@ describe('transformers.js installed (the workspace has it as a devDependency)', 
     const encoder = new BertEncoder({ model: FIXTURES.bert });
     expect(encoder.tokenizer.wordIds('Paris').length).toBeGreaterThan(0);
     encoder.dispose();
+  });
+
+  it('provideTransformers hands over a copy the caller imported (a browser page): no loading at all', async () => {
+    const real = await import('@huggingface/transformers');
+    provideTransformers(real);
+    expect(loadTransformersSync('test')).toBe(real);
+    const encoder = new BertEncoder({ model: FIXTURES.bert });
+    expect(encoder.tokenizer.wordIds('Paris').length).toBeGreaterThan(0);
+    encoder.dispose();
+  });
+
+  it('loadEncoderModules loads transformers.js for a BERT encoder (also as a contextual one), for no other', async () => {
+    let imports = 0;
+    const real = await import('@huggingface/transformers');
+    const counting: TransformersLoader = { import: async () => (imports++, real), require: () => real };
+    setTransformersLoader(counting);
+    await loadEncoderModules({ name: 'bilstm-charcnn-encoder.v1', config: { contextual: null } });
+    expect(imports).toBe(0);
+    await loadEncoderModules({ name: 'bilstm-charcnn-encoder.v1', config: { contextual: { name: 'bert-encoder.v1', config: {} } } });
+    expect(imports).toBe(1);
+    setTransformersLoader(counting);
+    await loadEncoderModules({ name: 'bert-encoder.v1', config: {} });
+    expect(imports).toBe(2);
   });
 });

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type * as Transformers from '@huggingface/transformers';
 
 /**
@@ -8,6 +7,11 @@ import type * as Transformers from '@huggingface/transformers';
  * onnxruntime-node, onnxruntime-web and sharp (~450 MB installed). It is loaded
  * on first use of those encoders, never when the package is imported, and a
  * missing install is an error that says what to install.
+ *
+ * This module imports no Node built-in (the BERT encoder, in the browser entry
+ * too, uses it): Node's `require` comes through `process.getBuiltinModule`, and
+ * a browser page hands over the transformers.js it bundled with
+ * {@link provideTransformers}.
  */
 export type TransformersModule = typeof Transformers;
 
@@ -24,10 +28,31 @@ export interface TransformersLoader {
   require(): unknown;
 }
 
+/** What to do in a browser, where transformers.js cannot be found by name. */
+const IN_A_BROWSER =
+  `in a browser, bundle transformers.js with the page and hand it over before loading a BERT model: ` +
+  `import * as transformers from '${TRANSFORMERS_PACKAGE}'; provideTransformers(transformers)`;
+
+type ModuleBuiltin = { createRequire(from: string | URL): (id: string) => unknown };
+
+/** Node's `node:module` without importing it (undefined in a browser, and in Node < 20.16). */
+function nodeModuleBuiltin(): ModuleBuiltin | undefined {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return process?.getBuiltinModule?.('node:module') as ModuleBuiltin | undefined;
+}
+
+// A specifier in a variable: bundlers leave this import() alone (a browser bundle
+// must not need transformers.js installed), and Node resolves it from this file.
+const specifier: string = TRANSFORMERS_PACKAGE;
+
 const nodeLoader: TransformersLoader = {
-  import: () => import('@huggingface/transformers'),
-  // Resolved from this file, i.e. from where @spanrel/encoders is installed (its peer).
-  require: () => createRequire(import.meta.url)(TRANSFORMERS_PACKAGE),
+  import: () => import(/* @vite-ignore */ specifier),
+  require: () => {
+    const builtin = nodeModuleBuiltin();
+    if (!builtin) throw new Error('no synchronous loading without Node.js >= 20.16; await loadTransformers() first');
+    // Resolved from this file, i.e. from where @spanrel/encoders is installed (its peer).
+    return builtin.createRequire(import.meta.url)(TRANSFORMERS_PACKAGE);
+  },
 };
 
 let loader: TransformersLoader = nodeLoader;
@@ -43,6 +68,14 @@ export function setTransformersLoader(next?: TransformersLoader): void {
   loader = next ?? nodeLoader;
   loaded = undefined;
   loading = undefined;
+}
+
+/**
+ * Hands over a transformers.js module the caller imported (what a browser page
+ * does: it bundles transformers.js itself); the BERT encoder then needs no loading.
+ */
+export function provideTransformers(module: unknown): void {
+  setTransformersLoader({ import: async () => module, require: () => module });
 }
 
 const NOT_FOUND = /Cannot find (?:package|module) ['"]@huggingface\/transformers['"]/;
@@ -69,6 +102,7 @@ export function transformersLoadError(feature: string, cause: unknown): Error {
     (error as Error & { code: string }).code = TRANSFORMERS_MISSING;
     return error;
   }
+  if (!nodeModuleBuiltin()) return new Error(`${feature}: ${TRANSFORMERS_PACKAGE} could not be loaded (${message}); ${IN_A_BROWSER}`, { cause });
   return new Error(`${feature}: ${TRANSFORMERS_PACKAGE} is installed but could not be loaded (${message})`, { cause });
 }
 

@@ -1,3 +1,4 @@
+import { TOKENIZER_FILES } from '../bert/wordwise-tokenizer.js';
 import { WORD_VECTORS_FILE } from '../bilstm/fixed-word-table.js';
 import { VOCABULARY_FILE } from '../vocab/vocabulary-file.js';
 
@@ -21,5 +22,10 @@ export function encoderAssetFileNames(spec: EncoderSpec): string[] {
     if (config.contextual) names.push(...encoderAssetFileNames(config.contextual).map((name) => `contextual/${name}`));
     return names;
   }
-  throw new Error(`encoder "${spec.name}" cannot be loaded from fetched files (only "bilstm-charcnn-encoder.v1" can, so far); load this model with loadModel(dir) in Node`);
+  // BERT's weights are in the model's weights; its optional tokenizer files (vocab.txt, ...) are
+  // copies transformers.js does not read, so a browser fetches only what the encoder needs.
+  if (spec.name === 'bert-encoder.v1') return ['config.json', ...TOKENIZER_FILES.required];
+  throw new Error(
+    `encoder "${spec.name}" cannot be loaded from fetched files (only "bilstm-charcnn-encoder.v1" and "bert-encoder.v1" can, so far); load this model with loadModel(dir) in Node`,
+  );
 }

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseModule, batchedIndexSelect, decodeSafetensors, disposeNamedTensors, spanMaxPool } from '@spanrel/tensor-core';
+import { BaseModule, batchedIndexSelect, decodeSafetensors, disposeNamedTensors, fileAccess, joinPath as join, spanMaxPool } from '@spanrel/tensor-core';
+import { readAsset, type AssetFiles } from '../assets/encoder-assets.js';
 import type { Encoder, EncoderOutput, WordBatch } from '../encoder.js';
 import { checkWordBatch } from '../vocab/word-batch-checks.js';
 import { BertModel } from './bert-model.js';
@@ -47,10 +45,12 @@ export interface BertEncoderConfig {
    * initialisation until the model checkpoint is assigned to `parameters()`).
    */
   assetsDir?: string;
+  /** The files of `assetsDir`, already read (a browser fetched them; see `encoderAssetFileNames`): then nothing is read from disk. */
+  assetFiles?: AssetFiles;
 }
 
 /** The resolved config `config()` returns (no `assetsDir`: `saveAssets` callers add it). */
-export type ResolvedBertEncoderConfig = Required<Omit<BertEncoderConfig, 'assetsDir' | 'hiddenDropout' | 'attentionDropout' | 'cacheDir'>> & {
+export type ResolvedBertEncoderConfig = Required<Omit<BertEncoderConfig, 'assetsDir' | 'assetFiles' | 'hiddenDropout' | 'attentionDropout' | 'cacheDir'>> & {
   hiddenDropout: number;
   attentionDropout: number;
   cacheDir: string | null;
@@ -118,7 +118,7 @@ export class BertEncoder extends BaseModule implements Encoder {
     const cacheDir = config.cacheDir ?? null;
 
     const folder = config.assetsDir ?? findModelFolder({ model: config.model, revision, cacheDir });
-    if (!folder || !existsSync(folder)) {
+    if (!folder || (!config.assetFiles && !fileAccess.exists(folder))) {
       const where = config.assetsDir
         ? `the assets folder ${config.assetsDir} does not exist`
         : isHubModelId(config.model)
@@ -128,9 +128,10 @@ export class BertEncoder extends BaseModule implements Encoder {
       throw new Error(`${kind}: ${where}`);
     }
     this.folder = folder;
+    const assets = { assetsDir: folder, assetFiles: config.assetFiles };
     const configPath = join(folder, 'config.json');
-    if (!existsSync(configPath)) throw new Error(`${kind}: ${configPath} not found`);
-    this.configText = readFileSync(configPath, 'utf8');
+    if (!config.assetFiles && !fileAccess.exists(configPath)) throw new Error(`${kind}: ${configPath} not found`);
+    this.configText = new TextDecoder().decode(readAsset(assets, 'config.json'));
     let configJson: unknown;
     try {
       configJson = JSON.parse(this.configText);
@@ -148,7 +149,7 @@ export class BertEncoder extends BaseModule implements Encoder {
       trainable: config.trainable ?? true,
       seed,
     };
-    this.tokenizer = WordwiseTokenizer.fromFolder(folder);
+    this.tokenizer = WordwiseTokenizer.fromAssets(assets);
     this.bert = this.addChild('bert', new BertModel(this.arch, { hidden: this.settings.hiddenDropout, attention: this.settings.attentionDropout }, seed));
     this.outputDim = this.arch.hiddenSize;
     if (!config.assetsDir) this.loadWeights(join(folder, 'model.safetensors'));
@@ -172,14 +173,14 @@ export class BertEncoder extends BaseModule implements Encoder {
   }
 
   private loadWeights(path: string): void {
-    if (!existsSync(path)) {
-      const bin = existsSync(join(this.folder, 'pytorch_model.bin')) ? ' (the folder has pytorch_model.bin only)' : '';
+    if (!fileAccess.exists(path)) {
+      const bin = fileAccess.exists(join(this.folder, 'pytorch_model.bin')) ? ' (the folder has pytorch_model.bin only)' : '';
       throw new Error(
         `bert-encoder: ${path} not found${bin}; convert the checkpoint once in Python: ` +
           `AutoModel.from_pretrained(path).save_pretrained(path) writes model.safetensors`,
       );
     }
-    const { tensors } = decodeSafetensors(readFileSync(path), { source: path });
+    const { tensors } = decodeSafetensors(fileAccess.readFile(path), { source: path });
     try {
       loadHfWeights(this.bert, tensors, path);
     } finally {
@@ -307,8 +308,8 @@ export class BertEncoder extends BaseModule implements Encoder {
    * part of the model checkpoint (`parameters()`).
    */
   async saveAssets(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'config.json'), this.configText);
-    for (const [name, text] of this.tokenizer.files) await writeFile(join(dir, name), text);
+    await fileAccess.makeDirectory(dir);
+    await fileAccess.writeFile(join(dir, 'config.json'), this.configText);
+    for (const [name, text] of this.tokenizer.files) await fileAccess.writeFile(join(dir, name), text);
   }
 }

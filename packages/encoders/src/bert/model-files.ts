@@ -1,10 +1,18 @@
-import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import type * as Os from 'node:os';
+import type * as Stream from 'node:stream';
+import type * as StreamPromises from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { joinPath as join } from '@spanrel/tensor-core';
+import { nodeBuiltin } from '../node-builtin.js';
+
+// Node built-ins got when used, not imported: the BERT encoder, which imports this
+// module, is in the browser entry too (where only its assets path runs).
+const FEATURE = 'bert-encoder: finding or downloading a model folder';
+const fs = () => nodeBuiltin<typeof Fs>('node:fs', FEATURE);
+const fsPromises = () => nodeBuiltin<typeof FsPromises>('node:fs/promises', FEATURE);
+const existsSync = (path: string) => fs().existsSync(path);
 
 /** Files of a Hugging Face model folder that a {@link BertEncoder} reads. */
 export const MODEL_FILES = {
@@ -17,7 +25,7 @@ export const CACHE_ENV_VAR = 'SPANREL_HF_CACHE';
 
 /** The download cache: `SPANREL_HF_CACHE`, else `~/.cache/spanrel/huggingface`. */
 export function defaultCacheDir(): string {
-  return process.env[CACHE_ENV_VAR] || join(homedir(), '.cache', 'spanrel', 'huggingface');
+  return process.env[CACHE_ENV_VAR] || join(nodeBuiltin<typeof Os>('node:os', FEATURE).homedir(), '.cache', 'spanrel', 'huggingface');
 }
 
 /** Where the files of hub model `id` at `revision` are (or will be) cached: `<cacheDir>/<id>/<revision>/`. */
@@ -31,7 +39,7 @@ export function isHubModelId(model: string): boolean {
 }
 
 function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+  return existsSync(path) && fs().statSync(path).isDirectory();
 }
 
 /** Where to look for, or download, a model. */
@@ -75,7 +83,7 @@ export async function downloadModelFiles(options: DownloadOptions): Promise<stri
   const { model, revision = 'main' } = options;
   if (!isHubModelId(model)) throw new Error(`bert-encoder: "${model}" is neither a local folder nor a Hugging Face model id`);
   const folder = cachedModelFolder(model, revision, options.cacheDir ?? defaultCacheDir());
-  await mkdir(folder, { recursive: true });
+  await fsPromises().mkdir(folder, { recursive: true });
   const host = (options.remoteHost ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
   const token = options.token ?? process.env.HF_TOKEN;
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
@@ -101,10 +109,12 @@ export async function downloadModelFiles(options: DownloadOptions): Promise<stri
     }
     const temporary = `${target}.${process.pid}.download`;
     try {
-      await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), createWriteStream(temporary));
-      await rename(temporary, target);
+      const { Readable } = nodeBuiltin<typeof Stream>('node:stream', FEATURE);
+      const { pipeline } = nodeBuiltin<typeof StreamPromises>('node:stream/promises', FEATURE);
+      await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), fs().createWriteStream(temporary));
+      await fsPromises().rename(temporary, target);
     } catch (e) {
-      await rm(temporary, { force: true });
+      await fsPromises().rm(temporary, { force: true });
       throw new Error(`bert-encoder: cannot write ${target} (${(e as Error).message})`);
     }
   };

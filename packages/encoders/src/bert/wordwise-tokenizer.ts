@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as transformers from '@huggingface/transformers';
+import { fileAccess, joinPath as join } from '@spanrel/tensor-core';
+import { readAsset, type EncoderAssetsLocation } from '../assets/encoder-assets.js';
 import { loadTransformersSync } from '../transformers-module.js';
 
 /** Tokenizer files read from a model folder; written back verbatim by `saveAssets`. */
@@ -74,23 +74,30 @@ export class WordwiseTokenizer {
     this.padId = typeof pad === 'number' ? pad : 0;
   }
 
-  /** Reads the tokenizer files of a Hugging Face model folder. */
+  /** Reads the tokenizer files of a Hugging Face model folder (or of an encoder's assets). */
   static fromFolder(folder: string): WordwiseTokenizer {
+    return WordwiseTokenizer.fromAssets({ assetsDir: folder });
+  }
+
+  /**
+   * The tokenizer of an assets location: its files read from `assetFiles` when
+   * given (a browser fetched them; optional files are used when present), else from `assetsDir`.
+   */
+  static fromAssets(location: EncoderAssetsLocation & { assetsDir: string }): WordwiseTokenizer {
+    const { assetsDir: folder, assetFiles } = location;
+    const has = (name: string) => (assetFiles ? assetFiles.has(name) : fileAccess.exists(join(folder, name)));
+    const text = (name: string) => new TextDecoder().decode(readAsset(location, name));
     const files = new Map<string, string>();
     for (const name of TOKENIZER_FILES.required) {
-      const path = join(folder, name);
-      if (!existsSync(path)) {
+      if (!has(name)) {
         throw new Error(
-          `bert-encoder: ${path} not found; transformers.js needs tokenizer.json and tokenizer_config.json ` +
+          `bert-encoder: ${join(folder, name)} not found; transformers.js needs tokenizer.json and tokenizer_config.json ` +
             `(a folder with only vocab.txt: load it in Python with AutoTokenizer and save_pretrained it)`,
         );
       }
-      files.set(name, readFileSync(path, 'utf8'));
+      files.set(name, text(name));
     }
-    for (const name of TOKENIZER_FILES.optional) {
-      const path = join(folder, name);
-      if (existsSync(path)) files.set(name, readFileSync(path, 'utf8'));
-    }
+    for (const name of TOKENIZER_FILES.optional) if (has(name)) files.set(name, text(name));
     return new WordwiseTokenizer(files, folder);
   }
 

@@ -1,8 +1,14 @@
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
+import type * as NodeModule from 'node:module';
+import type * as Os from 'node:os';
+import type * as Path from 'node:path';
+import type * as WorkerThreads from 'node:worker_threads';
+import { nodeBuiltin } from '../node-builtin.js';
 import { TRANSFORMERS_PACKAGE } from '../transformers-module.js';
+
+// Node built-ins got when used, not imported: the BERT encoder, which imports this
+// module, is in the browser entry too, where loading throws and inference runs on tfjs.
+const FEATURE = 'ONNX inference (onnxruntime-node)';
+const createRequire = (from: string) => nodeBuiltin<typeof NodeModule>('node:module', FEATURE).createRequire(from);
 
 /**
  * onnxruntime-node, loaded on first use and only if it is there: it is never a
@@ -78,6 +84,7 @@ function resolveEntry(): string {
 const nodeLoader: OnnxRuntimeLoader = () => {
   const entry = resolveEntry();
   const load = createRequire(entry);
+  const { dirname, join } = nodeBuiltin<typeof Path>('node:path', FEATURE);
   const ort = load(entry) as OrtModule;
   const { binding, initOrt } = load(join(dirname(entry), 'binding.js')) as {
     binding?: { InferenceSession?: new () => NativeSession };
@@ -152,5 +159,6 @@ export function onnxRuntimeError(): Error | undefined {
  * runs one worker per core already.
  */
 export function defaultOnnxThreads(): number {
-  return isMainThread ? availableParallelism() : 1;
+  const { isMainThread } = nodeBuiltin<typeof WorkerThreads>('node:worker_threads', FEATURE);
+  return isMainThread ? nodeBuiltin<typeof Os>('node:os', FEATURE).availableParallelism() : 1;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@spanrel/tensor-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { buildModel } from '../model/build-model.js';
 import type { JointModel } from '../model/joint-model.js';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
 import { loadModelFromFiles, loadModelFromUrl, type FetchFiles } from './model-files.js';
-import { saveModel } from './model-folder.js';
+import { loadModel, saveModel } from './model-folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'spanrel-joint-files-'));
 const dir = join(root, 'model');
@@ -82,4 +83,33 @@ it('loadModelFromUrl names the URL that failed, and the file of a bad config', a
   const files = { config: JSON.stringify({ ...config, version: 99 }), schema: '{}', weights: new Uint8Array(0), encoder: {} };
   expect(() => loadModelFromFiles({ ...files, location: 'https://host/m' })).toThrow('https://host/m/config.json: "version" 99 is not supported');
   expect(tf.memory().numTensors).toBe(numTensors);
+});
+
+it('a BERT model: loadModelFromUrl fetches config.json and the tokenizer files of encoder/, and predicts as loadModel(dir) does', async () => {
+  const fixture = fileURLToPath(new URL('../../../encoders/fixtures/tiny-bert', import.meta.url));
+  const bertDocs = tinyCorpus(4);
+  const bert = await buildModel(tinySpec('spert', { encoder: `bert:${fixture}`, maxSpanWidth: 3 }), TINY_SCHEMA, bertDocs);
+  // Weights away from their initial values (the encoder's from the fixture), so that neither a rebuilt init nor the fixture's weights can pass.
+  let seed = 300;
+  for (const v of bert.parameters().values()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.1, 'float32', seed++)));
+  // An untrained classifier says "none" everywhere: lower its "none" bias so that entities are predicted and compared.
+  const classes = bert.entityClassifier.outputDim;
+  for (const v of bert.entityClassifier.parameters().values()) if (v.rank === 1 && v.shape[0] === classes) v.assign(tf.tensor1d([-3, ...new Array(classes - 1).fill(0)]));
+  const bertDir = join(root, 'bert');
+  await saveModel(bert, bertDir);
+  bert.dispose();
+
+  const fromDisk = await loadModel(bertDir);
+  const asked: string[] = [];
+  const fetched = await loadModelFromUrl('http://models.test/bert', folderFetch('http://models.test/bert/', bertDir, asked));
+  const encoderFiles = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `encoder/${f}`);
+  expect(asked.sort()).toEqual(['config.json', ...encoderFiles, 'schema.json', 'weights.safetensors'].sort().map((f) => `http://models.test/bert/${f}`));
+  expect(fetched.encoder.name).toBe('bert-encoder.v1');
+  expect(fetched.config()).toEqual(fromDisk.config());
+  for (const [name, v] of fetched.parameters()) expect(Array.from(v.dataSync())).toEqual(Array.from(fromDisk.parameters().get(name)!.dataSync()));
+  const expected = fromDisk.predict(bertDocs);
+  expect(expected.some((d) => d.entities.length > 0)).toBe(true);
+  expect(fetched.predict(bertDocs)).toEqual(expected);
+  fromDisk.dispose();
+  fetched.dispose();
 });

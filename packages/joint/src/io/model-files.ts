@@ -4,7 +4,7 @@
  * fetched) both use. The folder's layout is in `model-folder.ts`.
  */
 import { parseTypeSchema } from '@spanrel/datasets';
-import { encoderAssetFileNames, type AssetFiles, type Encoder, type EncoderAssetsLocation } from '@spanrel/encoders';
+import { encoderAssetFileNames, loadEncoderModules, type AssetFiles, type Encoder, type EncoderAssetsLocation } from '@spanrel/encoders';
 import type { RelationHead } from '@spanrel/relation-heads';
 import type { EntityClassifier, SpanHead, StsnTagger, StsnTokenInteraction } from '@spanrel/span-heads';
 import { assignParameters, decodeSafetensors, disposeNamedTensors, joinPath, registry } from '@spanrel/tensor-core';
@@ -136,7 +136,9 @@ export function buildLoadedModel(
 /**
  * Rebuilds a model from the contents of its folder's files, with no file
  * system (a browser, a bundle, files from a database). Register any custom
- * component first, as for `loadModel`.
+ * component first, as for `loadModel`. A BERT encoder needs transformers.js
+ * loaded first (`await loadEncoderModules(config.encoder)`, or `provideTransformers`
+ * of @spanrel/encoders); {@link loadModelFromUrl} does that itself.
  *
  * ```ts
  * const model = loadModelFromFiles({ config, schema, weights, encoder: { 'vocabulary.json': vocabularyBytes } });
@@ -157,7 +159,9 @@ export type FetchFiles = (url: string) => Promise<{ ok: boolean; status: number;
  * Fetches a model folder served at `baseUrl` (e.g. next to the page:
  * `new URL('./model/', location.href)`) and rebuilds the model: config.json,
  * schema.json, weights.safetensors, and the encoder files `config.json` implies
- * (`encoderAssetFileNames`). Errors name the URL and the HTTP status.
+ * (`encoderAssetFileNames`), and loads the modules the encoder needs
+ * (`loadEncoderModules`: transformers.js for BERT, from where
+ * `setTransformersLoader` of @spanrel/encoders says). Errors name the URL and the HTTP status.
  */
 export async function loadModelFromUrl(baseUrl: string | URL, fetchFiles: FetchFiles = (url) => globalThis.fetch(url)): Promise<JointModel> {
   const base = new URL(baseUrl.toString().endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -175,6 +179,9 @@ export async function loadModelFromUrl(baseUrl: string | URL, fetchFiles: FetchF
   ]);
   const config = parseModelConfig(configText, location);
   const names = encoderAssetFileNames(config.encoder);
-  const encoderFiles = await Promise.all(names.map(async (name) => [name, await (await get(`${MODEL_ENCODER_DIR}/${name}`)).arrayBuffer()] as const));
+  const [encoderFiles] = await Promise.all([
+    Promise.all(names.map(async (name) => [name, await (await get(`${MODEL_ENCODER_DIR}/${name}`)).arrayBuffer()] as const)),
+    loadEncoderModules(config.encoder),
+  ]);
   return loadModelFromFiles({ location, config: configText, schema, weights, encoder: new Map(encoderFiles) });
 }
