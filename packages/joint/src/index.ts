@@ -5,7 +5,13 @@
  * training loop with checkpoints and exact resumption, decoding, and the model
  * folder (save / load).
  */
+import { installOnnxFeedForwardRuntime } from '@spanrel/encoders';
+
 export * from './portable.js';
+
+// In Node the heads' MLPs (entity, relation, span attention) infer on onnxruntime-node
+// where it loads; `setOnnxInference(false)` / `setFusedKernels(false)` keep them on tfjs.
+installOnnxFeedForwardRuntime();
 
 export { buildModel } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';

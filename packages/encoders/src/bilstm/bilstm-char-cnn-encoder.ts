@@ -3,6 +3,8 @@ import { BaseModule, BiLstm, dropout, Embedding, encodeSafetensors, fileAccess, 
 import { readAsset, subfolderAssets, type AssetFiles } from '../assets/encoder-assets.js';
 import type { Encoder, EncoderOutput, WordBatch } from '../encoder.js';
 import { needsPrecompute } from '../frozen/precompute.js';
+import { onnxInferenceThreads, useOnnxInference } from '../onnx/onnx-inference-switch.js';
+import { OnnxBiLstmRunner } from './onnx-bilstm-runner.js';
 import { buildVocabulary, type SentenceInput, type Vocabularies } from '../vocab/build-vocabulary.js';
 import { loadWordVectors } from '../vocab/load-word-vectors.js';
 import { normalizeWord } from '../vocab/normalize-word.js';
@@ -206,6 +208,8 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
   private readonly settings: Settings;
   private readonly dropoutRng: Rng;
   private isTrainable = true;
+  /** The BiLSTM's inference on onnxruntime-node (made on first use). */
+  private onnxRunner: OnnxBiLstmRunner | null = null;
 
   constructor(config: BiLstmCharCnnEncoderConfig, assets?: BiLstmCharCnnEncoderAssets) {
     super();
@@ -322,6 +326,7 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
     const T = Math.max(...sentences.map((s) => s.length));
     const { words, lowercase } = this.vocabulary;
     const wordIds = new Int32Array(B * T); // 0 = <pad>
+    const lengths = Int32Array.from(sentences, (s) => s.length); // [B]
     const maskValues = new Float32Array(B * T);
     // The char CNN runs once per distinct word form of the batch, then is gathered to positions.
     const uniqueIndex = new Map<string, number>();
@@ -354,10 +359,48 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
       }
       const raw = tf.mul(tf.concat(parts, 2), tf.expandDims(mask, 2)) as tf.Tensor3D; // [B, T, E + C (+ Dc)], 0 at padding
       const x = dropout(raw, this.settings.embeddingDropout, this.dropoutRng, training); // [B, T, E + C (+ Dc)]
-      const hidden = this.lstm.apply(x, mask, training); // [B, T, 2H], 0 at padding
+      const runner = training ? null : this.inferenceRunner();
+      const hidden = runner
+        ? runner.run(x, mask, lengths, onnxInferenceThreads()) // [B, T, 2H] the same stack on onnxruntime-node
+        : this.lstm.apply(x, mask, training); // [B, T, 2H], 0 at padding
       const cls = maskedMax(hidden, mask, 1) as tf.Tensor2D; // [B, 2H]
       return { hidden, mask, cls, wordVectors };
     });
+  }
+
+  /** The ONNX runner when inference should run on onnxruntime-node now (switches on, runtime loaded), else null. */
+  private inferenceRunner(): OnnxBiLstmRunner | null {
+    const runtime = useOnnxInference();
+    if (!runtime) return null;
+    if (this.onnxRunner?.runtime !== runtime) {
+      this.onnxRunner?.release();
+      this.onnxRunner = new OnnxBiLstmRunner(this.lstm, runtime);
+    }
+    return this.onnxRunner;
+  }
+
+  /**
+   * What `encode(batch, false)` runs its BiLSTM on now: `"onnxruntime"`
+   * (onnxruntime-node is loadable, `setOnnxInference` and tensor-core's
+   * `setFusedKernels` are on) or `"tfjs"`. The char CNN and the word lookup stay in tfjs.
+   */
+  inferencePath(): 'onnxruntime' | 'tfjs' {
+    return useOnnxInference() ? 'onnxruntime' : 'tfjs';
+  }
+
+  /** Builds the ONNX session of the current weights now when inference runs on onnxruntime-node and it is missing or stale (moves the cost out of a timed region). */
+  prepareInference(): void {
+    this.inferenceRunner()?.prepare(onnxInferenceThreads());
+  }
+
+  /** Drops the ONNX session so the next inference rebuilds it (only needed after weight writes tensor-core is not told of). */
+  invalidateInference(): void {
+    this.onnxRunner?.invalidate();
+  }
+
+  /** How many ONNX sessions this encoder has built (0 on the tfjs path). */
+  get onnxSessionBuilds(): number {
+    return this.onnxRunner?.builds ?? 0;
   }
 
   /**
@@ -371,8 +414,10 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
     if (this.contextual) await this.contextual.saveAssets(joinPath(dir, CONTEXTUAL_DIR));
   }
 
-  /** Frees the variables and the fixed vector table. */
+  /** Frees the variables, the fixed vector table and the ONNX session. */
   override dispose(): void {
+    this.onnxRunner?.release();
+    this.onnxRunner = null;
     super.dispose();
     this.fixedWords?.dispose();
   }

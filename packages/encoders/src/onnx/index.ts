@@ -16,6 +16,11 @@ export {
   type OnnxRuntimeLoader,
   type OnnxSyncSession,
   type OnnxInt64Input,
+  type OnnxFloatInput,
+  type OnnxInt32Input,
+  type OnnxInput,
   type OnnxFloatOutput,
 } from './onnxruntime-module.js';
 export { setOnnxInference, onnxInferenceEnabled, onnxInferenceThreads, useOnnxInference, type OnnxInferenceOptions } from './onnx-inference-switch.js';
+export { buildFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT } from './feed-forward-onnx-graph.js';
+export { onnxFeedForwardRuntime, onnxFeedForwardBuilds, installOnnxFeedForwardRuntime } from './onnx-feed-forward-runtime.js';

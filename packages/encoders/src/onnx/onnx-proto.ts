@@ -12,22 +12,22 @@ export const OnnxDataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 export type OnnxDataType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** `AttributeProto.AttributeType` values used here. */
-const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
 
 /** A constant tensor (an initializer): float32 values, or int64 values given as numbers. */
 export type OnnxTensor =
   | { name: string; dataType: typeof OnnxDataType.FLOAT; dims: readonly number[]; values: Float32Array }
   | { name: string; dataType: typeof OnnxDataType.INT64; dims: readonly number[]; values: readonly number[] };
 
-/** A node attribute: a float, an int, or a list of ints (`{ ints: [...] }`). */
-export type OnnxAttributeValue = number | { float: number } | { ints: readonly number[] };
+/** A node attribute: a float, an int, a string (`{ string }`, e.g. an LSTM's direction), or a list of ints (`{ ints: [...] }`). */
+export type OnnxAttributeValue = number | { float: number } | { string: string } | { ints: readonly number[] };
 
 export interface OnnxNode {
   opType: string;
   inputs: readonly string[];
   outputs: readonly string[];
   name?: string;
-  /** A plain number is an INT attribute; `{ float }` a FLOAT one; `{ ints }` an INTS one. */
+  /** A plain number is an INT attribute; `{ float }` a FLOAT one; `{ string }` a STRING one; `{ ints }` an INTS one. */
   attributes?: Readonly<Record<string, OnnxAttributeValue>>;
 }
 
@@ -68,6 +68,7 @@ function attributeProto(name: string, value: OnnxAttributeValue): ProtobufWriter
   const w = new ProtobufWriter().string(1, name);
   if (typeof value === 'number') return w.int(20, AttributeType.INT).int(3, value);
   if ('float' in value) return w.int(20, AttributeType.FLOAT).float(2, value.float);
+  if ('string' in value) return w.int(20, AttributeType.STRING).string(4, value.string);
   return w.int(20, AttributeType.INTS).packedInts(8, value.ints);
 }
 

@@ -30,6 +30,21 @@ export interface OnnxInt64Input {
   dims: readonly number[];
 }
 
+/** A float32 input: values and dims. */
+export interface OnnxFloatInput {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** An int32 input (e.g. an LSTM's `sequence_lens`): values and dims. */
+export interface OnnxInt32Input {
+  data: Int32Array;
+  dims: readonly number[];
+}
+
+/** An input of a session: int64 (ids, masks), int32 (lengths) or float32 (states, features). */
+export type OnnxInput = OnnxInt64Input | OnnxInt32Input | OnnxFloatInput;
+
 /** A float32 output. */
 export interface OnnxFloatOutput {
   data: Float32Array;
@@ -38,7 +53,7 @@ export interface OnnxFloatOutput {
 
 /** A loaded model that runs synchronously. */
 export interface OnnxSyncSession {
-  run(feeds: Record<string, OnnxInt64Input>, outputName: string): OnnxFloatOutput;
+  run(feeds: Record<string, OnnxInput>, outputName: string): OnnxFloatOutput;
   release(): void;
 }
 
@@ -61,7 +76,7 @@ interface NativeSession {
 }
 
 interface OrtModule {
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => unknown;
+  Tensor: new (type: 'int64' | 'int32' | 'float32', data: BigInt64Array | Int32Array | Float32Array, dims: readonly number[]) => unknown;
   env?: { versions?: { node?: string; common?: string } };
 }
 
@@ -111,7 +126,7 @@ const nodeLoader: OnnxRuntimeLoader = () => {
       return {
         run(feeds, outputName) {
           const tensors: Record<string, unknown> = {};
-          for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor('int64', f.data, f.dims);
+          for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.data instanceof Float32Array ? 'float32' : f.data instanceof Int32Array ? 'int32' : 'int64', f.data, f.dims);
           const out = native.run(tensors, { [outputName]: null }, {})[outputName];
           if (!out || out.type !== 'float32' || !(out.data instanceof Float32Array)) {
             throw new Error(`${ONNXRUNTIME_PACKAGE}: output "${outputName}" is ${out ? out.type : 'missing'}, expected float32`);

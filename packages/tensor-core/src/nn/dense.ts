@@ -57,6 +57,11 @@ export class Dense extends BaseModule {
     this.bias = s.useBias ? this.addParameter('bias', tf.fill([s.outputDim], s.biasInit)) : null; // [out]
   }
 
+  /** The activation after the affine map. */
+  get activation(): ActivationName {
+    return this.settings.activation;
+  }
+
   config(): Required<DenseConfig> {
     return { ...this.settings };
   }

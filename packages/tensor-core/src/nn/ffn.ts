@@ -5,6 +5,8 @@ import type { ActivationName } from '../ops/activation.js';
 import { dropout } from '../ops/dropout.js';
 import { checkActivation, checkNumber, checkPositiveInt, checkRate, checkSeed } from './config-checks.js';
 import { Dense } from './dense.js';
+import { fusedKernelsEnabled } from '../backend/fused-kernels.js';
+import { feedForwardRuntime, type FeedForwardLayers } from './feed-forward-inference.js';
 import type { InitializerName } from './initializer-name.js';
 
 /** Config of {@link FeedForward}. */
@@ -33,9 +35,11 @@ export interface FeedForwardConfig {
  * A multi-layer perceptron (the papers' "multi-layer FFNN"):
  * `Dense -> act -> dropout -> ... -> Dense -> outputActivation`, with
  * `hiddenDims.length + 1` dense layers, parameters `layers.<i>.kernel` / `.bias`.
- * Registered as `"ffn.v1"`.
+ * Registered as `"ffn.v1"`. At inference (`training` false, fused kernels on)
+ * an installed {@link setFeedForwardRuntime} runtime (onnxruntime-node) may run
+ * the forward pass instead of tfjs.
  */
-export class FeedForward extends BaseModule {
+export class FeedForward extends BaseModule implements FeedForwardLayers {
   static readonly kind = 'ffn.v1';
   readonly name = FeedForward.kind;
   readonly inputDim: number;
@@ -93,6 +97,17 @@ export class FeedForward extends BaseModule {
    * @returns `[..., outputDim]`
    */
   apply(x: tf.Tensor, training = false): tf.Tensor {
+    const runtime = !training && fusedKernelsEnabled() ? feedForwardRuntime() : null;
+    if (runtime && x.shape[x.rank - 1] === this.inputDim && x.size > 0) {
+      const flat = tf.reshape(x, [-1, this.inputDim]) as tf.Tensor2D; // [N, inputDim]
+      const y = runtime.run(this, flat); // [N, outputDim], or null: tfjs runs it
+      flat.dispose();
+      if (y !== null) {
+        const out = tf.reshape(y, [...x.shape.slice(0, -1), this.outputDim]); // [..., outputDim]
+        y.dispose();
+        return out;
+      }
+    }
     return tf.tidy(() => {
       let h = x; // [..., inputDim]
       this.layers.forEach((layer, i) => {

@@ -75,6 +75,16 @@ export class BiLstm extends BaseModule {
     this.dropoutRng = new Rng(rng.seed());
   }
 
+  /** The stacked layers, first to last (for exporters such as the ONNX encoder graph; do not mutate). */
+  get stack(): readonly { readonly forward: Lstm; readonly backward: Lstm; readonly highway: Dense | null }[] {
+    return this.layers;
+  }
+
+  /** H, the hidden size of each direction. */
+  get hiddenDim(): number {
+    return this.settings.hiddenDim;
+  }
+
   config(): Required<BiLstmConfig> {
     return { ...this.settings };
   }

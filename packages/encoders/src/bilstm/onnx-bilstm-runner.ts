@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { inPlaceParameterWrites, type BiLstm } from '@spanrel/tensor-core';
+import type { OnnxRuntime, OnnxSyncSession } from '../onnx/onnxruntime-module.js';
+import { BILSTM_ONNX_INPUTS, BILSTM_ONNX_OUTPUT, buildBiLstmOnnxModel } from './bilstm-onnx-graph.js';
+
+/**
+ * Runs a {@link BiLstm}'s inference forward pass on onnxruntime-node: the
+ * stack is exported with its current weights ({@link buildBiLstmOnnxModel})
+ * into an in-memory session, rebuilt on the next run after any weight
+ * changes. A change is seen as `OnnxBertRunner` sees it: every parameter's
+ * data id (a `Variable.assign` gives a new one) and tensor-core's count of
+ * in-place parameter writes (the fused AdamW on cpu); `invalidate()` forces a
+ * rebuild for any other way of writing weights.
+ */
+export class OnnxBiLstmRunner {
+  private session: OnnxSyncSession | null = null;
+  private builtFrom: readonly object[] = [];
+  private builtAtWrites = -1;
+  private sessionThreads = 0;
+  private buildCount = 0;
+
+  constructor(
+    private readonly bilstm: BiLstm,
+    /** The onnxruntime-node the sessions are made with. */
+    readonly runtime: OnnxRuntime,
+  ) {}
+
+  /** How many sessions were built so far (tests, benchmarks). */
+  get builds(): number {
+    return this.buildCount;
+  }
+
+  private dataIds(): object[] {
+    return [...this.bilstm.parameters().values()].map((v) => v.dataId as object);
+  }
+
+  /** True when no session exists or the weights (or the thread count asked for) changed since it was built. */
+  stale(threads: number): boolean {
+    if (!this.session || this.builtAtWrites !== inPlaceParameterWrites() || this.sessionThreads !== threads) return true;
+    const ids = this.dataIds();
+    return ids.length !== this.builtFrom.length || ids.some((id, i) => id !== this.builtFrom[i]);
+  }
+
+  /** Builds the session now when stale (else nothing). */
+  prepare(threads: number): void {
+    if (!this.stale(threads)) return;
+    this.release();
+    const ids = this.dataIds();
+    const writes = inPlaceParameterWrites();
+    try {
+      this.session = this.runtime.createSession(buildBiLstmOnnxModel(this.bilstm), threads);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(`onnx-bilstm-runner: onnxruntime-node ${this.runtime.version} did not take the BiLSTM graph (${why}); setOnnxInference(false) runs inference in tfjs`, { cause: e });
+    }
+    this.builtFrom = ids;
+    this.builtAtWrites = writes;
+    this.sessionThreads = threads;
+    this.buildCount++;
+  }
+
+  /** Forgets the session: the next run builds one from the weights as they are then. */
+  invalidate(): void {
+    this.release();
+  }
+
+  /**
+   * @param x `[B, T, D]` word representations (0 at padding)
+   * @param mask `[B, T]` 1 = real word; real words first in each row
+   * @param lengths words per sentence (`B` of them)
+   * @param threads threads of the session (a different count rebuilds it)
+   * @returns `[B, T, 2H]`, as `BiLstm.apply(x, mask, false)` gives it (to float rounding)
+   */
+  run(x: tf.Tensor3D, mask: tf.Tensor2D, lengths: Int32Array, threads: number): tf.Tensor3D {
+    this.prepare(threads);
+    const [B, T, D] = x.shape;
+    const out = this.session!.run(
+      {
+        [BILSTM_ONNX_INPUTS.x]: { data: x.dataSync() as Float32Array, dims: [B, T, D] },
+        [BILSTM_ONNX_INPUTS.lengths]: { data: lengths, dims: [B] },
+        [BILSTM_ONNX_INPUTS.mask]: { data: mask.dataSync() as Float32Array, dims: [B, T] },
+      },
+      BILSTM_ONNX_OUTPUT,
+    );
+    const width = this.bilstm.outputDim;
+    if (out.dims.length !== 3 || out.dims[0] !== B || out.dims[1] !== T || out.dims[2] !== width) {
+      throw new Error(`onnx-bilstm-runner: the session gave [${out.dims.join(', ')}], expected [${B}, ${T}, ${width}]`);
+    }
+    return tf.tensor3d(out.data, [B, T, width], 'float32'); // [B, T, 2H]
+  }
+
+  /** Releases the session's native memory. */
+  release(): void {
+    this.session?.release();
+    this.session = null;
+    this.builtFrom = [];
+  }
+}

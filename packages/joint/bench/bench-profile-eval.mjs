@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * Where a model's prediction (dev evaluation) spends its time on the fast path:
+ * the kernel profile of `model.predict` (tf.profile: time by kernel, kernel
+ * calls per sentence, time outside kernels), then the wall time of each stage
+ * of decoding timed on its own without the profiler: the encoder, the span
+ * head over every span, the entity classifier, and the rest (selection, the
+ * relation head over the pairs, JS decoding) as the remainder of `predict`.
+ * One untrained model per variant (as bench-speed.mjs), wasm, one thread.
+ *
+ *   node packages/joint/bench/bench-profile-eval.mjs [--variant dixit+glove] [--eval N] [--top N] [--fused false] [--onnx false] [--onnx-threads N]
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' } } });
+const variant = values.variant ?? 'dixit+glove';
+const rerun = rerunWithWinkNodePath(SELF, [variant]);
+if (rerun !== undefined && rerun !== null && rerun !== false) process.exit(await rerun);
+
+const tf = await import('@tensorflow/tfjs-core');
+const core = await import('@spanrel/tensor-core');
+const joint = await import('@spanrel/joint');
+const datasets = await import('@spanrel/datasets');
+const { enumerateSpans } = datasets;
+const { spansToTensor } = await import('@spanrel/span-heads');
+await core.initBackend({});
+core.setFusedKernels(values.fused !== 'false');
+const encoders = await import('@spanrel/encoders');
+encoders.setOnnxInference(values.onnx !== 'false', values['onnx-threads'] ? { threads: Number(values['onnx-threads']) } : {});
+const log = (l) => process.stderr.write(`${l}\n`);
+log(`backend ${core.describeBackend()}, fused ${values.fused !== 'false'}, onnx ${values.onnx !== 'false'} (${encoders.onnxInferenceThreads()} threads)`);
+const files = dataFiles(resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')));
+const { glove, modelVariant } = splitGlove(variant);
+const spec = joint.variantSpec(modelVariant, { overrides: glove ? { encoder: gloveEncoderOverride() } : {}, source: 'bench-profile-eval' });
+if (glove) delete spec.encoder.config.wordEmbedding.dim;
+const schema = datasets.readTypeSchema(files.types);
+const trainDocs = datasets.readDocuments(files.train, { schema });
+const devDocs = datasets.readDocuments(files.dev, { schema });
+const model = await joint.buildModel(spec, schema, trainDocs, devDocs);
+const evalDocs = devDocs.slice(0, Number(values.eval ?? 48));
+model.predict(evalDocs.slice(0, 8)); // warm-up
+const stats = joint.emptyDecodeStats();
+const t0 = performance.now();
+model.predict(evalDocs, { stats });
+const predictMs = performance.now() - t0;
+log(`predict ${evalDocs.length} sentences: ${predictMs.toFixed(0)} ms (${((1000 * evalDocs.length) / predictMs).toFixed(1)} sent/s); decode stats ${JSON.stringify(stats)}`);
+
+const profile = await joint.profileKernels('eval', () => (model.predict(evalDocs), evalDocs.length));
+console.log(joint.formatPhaseProfile(profile, Number(values.top ?? 25)));
+
+// Stages alone, batches as decodeDocuments makes them (sorted by length, decodeBatchSize).
+const order = evalDocs.map((_, i) => i).sort((a, b) => evalDocs[a].tokens.length - evalDocs[b].tokens.length || a - b);
+const size = model.decoding.decodeBatchSize;
+const batches = [];
+for (let s = 0; s < order.length; s += size) batches.push(order.slice(s, s + size).map((i) => evalDocs[i].tokens));
+const time = { encoder: 0, spanHead: 0, entity: 0 };
+for (let rep = 0; rep < 2; rep++) {
+  for (const tokens of batches) {
+    tf.tidy(() => {
+      let a = performance.now();
+      const enc = model.encoder.encode({ tokens: tokens.map((t) => [...t]) }, false);
+      enc.hidden.dataSync();
+      let b = performance.now();
+      if (rep === 1) time.encoder += b - a;
+      const { spans, spanMask } = spansToTensor(tokens.map((w) => enumerateSpans(w.length, model.decoding.maxSpanWidth)));
+      a = performance.now();
+      const reps = model.spanHead.embed(enc, spans, spanMask, false);
+      reps.dataSync();
+      b = performance.now();
+      if (rep === 1) time.spanHead += b - a;
+      a = performance.now();
+      model.entityClassifier.classify(reps, false).dataSync();
+      b = performance.now();
+      if (rep === 1) time.entity += b - a;
+    });
+  }
+}
+const t1 = performance.now();
+model.predict(evalDocs);
+const total = performance.now() - t1;
+const rest = total - time.encoder - time.spanHead - time.entity;
+const pct = (x) => `${x.toFixed(0)} ms (${((100 * x) / total).toFixed(0)}%)`;
+console.log(`stages of predict (${evalDocs.length} sentences, ${total.toFixed(0)} ms): encoder ${pct(time.encoder)}, span head ${pct(time.spanHead)}, entity MLP ${pct(time.entity)}, rest (selection, relation head, JS) ${pct(rest)}`);
+model.dispose();
