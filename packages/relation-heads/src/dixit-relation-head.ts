@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
-import { FeedForward, pairGather } from '@spanrel/tensor-core';
+import { FeedForward, pairFeedForward } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
 import { checkDims, checkRate } from '@spanrel/tensor-core';
 import { decodeSoftmax } from './decode-relations.js';
@@ -54,9 +54,8 @@ export class DixitRelationHead extends BaseRelationHead {
   }
 
   protected scoreChunk(_enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, training: boolean): tf.Tensor3D {
-    const { head, tail } = pairGather(spanReps, pairs.pairs); // [B, p, Ds] each
-    const x = tf.concat([head, tail, tf.mul(head, tail)], 2); // [B, p, 3 Ds]
-    return this.mlp.apply(x, training) as tf.Tensor3D; // [B, p, R + 1]
+    // MLP([g_i; g_j; g_i * g_j]); at inference the pairs may be gathered inside onnxruntime
+    return pairFeedForward(this.mlp, spanReps, pairs.pairs, training); // [B, p, R + 1]
   }
 
   /** The argmax class of each pair; `none` (class 0) gives no relation. */

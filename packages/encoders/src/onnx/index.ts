@@ -22,5 +22,5 @@ export {
   type OnnxFloatOutput,
 } from './onnxruntime-module.js';
 export { setOnnxInference, onnxInferenceEnabled, onnxInferenceThreads, useOnnxInference, type OnnxInferenceOptions } from './onnx-inference-switch.js';
-export { buildFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT } from './feed-forward-onnx-graph.js';
+export { buildFeedForwardOnnxModel, buildPairFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT, PAIR_FEED_FORWARD_ONNX_INPUTS } from './feed-forward-onnx-graph.js';
 export { onnxFeedForwardRuntime, onnxFeedForwardBuilds, installOnnxFeedForwardRuntime } from './onnx-feed-forward-runtime.js';

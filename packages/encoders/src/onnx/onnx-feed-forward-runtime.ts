@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inPlaceParameterWrites, setFeedForwardRuntime, type FeedForwardLayers, type FeedForwardRuntime } from '@spanrel/tensor-core';
-import { buildFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT } from './feed-forward-onnx-graph.js';
+import { buildFeedForwardOnnxModel, buildPairFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT, PAIR_FEED_FORWARD_ONNX_INPUTS } from './feed-forward-onnx-graph.js';
 import { onnxInferenceThreads, useOnnxInference } from './onnx-inference-switch.js';
 import type { OnnxRuntime, OnnxSyncSession } from './onnxruntime-module.js';
 
@@ -15,7 +15,10 @@ interface Entry {
   threads: number;
 }
 
-const sessions = new WeakMap<FeedForwardLayers, Entry>();
+/** The graphs an MLP may get: on its rows, or on pairs of rows. */
+type GraphKind = 'rows' | 'pairs';
+const BUILDERS: Record<GraphKind, (mlp: FeedForwardLayers) => Uint8Array> = { rows: buildFeedForwardOnnxModel, pairs: buildPairFeedForwardOnnxModel };
+const sessions: Record<GraphKind, WeakMap<FeedForwardLayers, Entry>> = { rows: new WeakMap(), pairs: new WeakMap() };
 /** Frees a session's native memory when its MLP is garbage-collected. */
 const releaser = new FinalizationRegistry<OnnxSyncSession>((session) => session.release());
 let builds = 0;
@@ -36,26 +39,26 @@ function fresh(entry: Entry, mlp: FeedForwardLayers, runtime: OnnxRuntime, threa
 }
 
 /** The MLP's session, built (again) when missing or when a weight changed since. */
-function sessionOf(mlp: FeedForwardLayers, runtime: OnnxRuntime): OnnxSyncSession {
+function sessionOf(mlp: FeedForwardLayers, runtime: OnnxRuntime, kind: GraphKind): OnnxSyncSession {
   const threads = onnxInferenceThreads();
-  const known = sessions.get(mlp);
+  const known = sessions[kind].get(mlp);
   if (known && fresh(known, mlp, runtime, threads)) return known.session;
   if (known) {
     releaser.unregister(known);
     known.session.release();
-    sessions.delete(mlp);
+    sessions[kind].delete(mlp);
   }
   const builtFrom = weightIds(mlp);
   const builtAtWrites = inPlaceParameterWrites();
   let session: OnnxSyncSession;
   try {
-    session = runtime.createSession(buildFeedForwardOnnxModel(mlp), threads);
+    session = runtime.createSession(BUILDERS[kind](mlp), threads);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`onnx-feed-forward: onnxruntime-node ${runtime.version} did not take the MLP graph (${why}); setOnnxInference(false) runs it in tfjs`, { cause: e });
   }
   const entry: Entry = { session, runtime, builtFrom, builtAtWrites, threads };
-  sessions.set(mlp, entry);
+  sessions[kind].set(mlp, entry);
   releaser.register(mlp, session, entry);
   builds++;
   return session;
@@ -68,7 +71,8 @@ function sessionOf(mlp: FeedForwardLayers, runtime: OnnxRuntime): OnnxSyncSessio
  * (data ids compared, as `OnnxBertRunner`). It declines (tfjs runs) when ONNX
  * inference is off (`setOnnxInference(false)`, `setFusedKernels(false)`),
  * when onnxruntime-node cannot be loaded, and for activations without an ONNX
- * form here (gelu).
+ * form here (gelu). `runPairs` (Dixit's relation MLP over pairs of spans)
+ * has its own graph per MLP, which gathers the pairs inside onnxruntime.
  */
 export const onnxFeedForwardRuntime: FeedForwardRuntime = {
   run(mlp: FeedForwardLayers, x: tf.Tensor2D): tf.Tensor2D | null {
@@ -76,13 +80,29 @@ export const onnxFeedForwardRuntime: FeedForwardRuntime = {
     if (!runtime || mlp.layers.length === 0 || !feedForwardHasOnnxForm(mlp)) return null;
     const [rows, inputDim] = x.shape; // N, in
     const outputDim = mlp.layers[mlp.layers.length - 1].outputDim;
-    const session = sessionOf(mlp, runtime);
+    const session = sessionOf(mlp, runtime, 'rows');
     const data = x.dtype === 'float32' ? (x.dataSync() as Float32Array) : Float32Array.from(x.dataSync());
     const out = session.run({ [FEED_FORWARD_ONNX_INPUT]: { data, dims: [rows, inputDim] } }, FEED_FORWARD_ONNX_OUTPUT);
     if (out.dims.length !== 2 || out.dims[0] !== rows || out.dims[1] !== outputDim) {
       throw new Error(`onnx-feed-forward: the session gave [${out.dims.join(', ')}], expected [${rows}, ${outputDim}]`);
     }
     return tf.tensor2d(out.data, [rows, outputDim], 'float32'); // [N, out]
+  },
+
+  runPairs(mlp: FeedForwardLayers, reps: tf.Tensor2D, heads: Int32Array, tails: Int32Array): tf.Tensor2D | null {
+    const runtime = useOnnxInference();
+    if (!runtime || mlp.layers.length === 0 || !feedForwardHasOnnxForm(mlp) || heads.length !== tails.length) return null;
+    const [numReps, dim] = reps.shape; // N, Ds
+    const rows = heads.length; // M
+    const outputDim = mlp.layers[mlp.layers.length - 1].outputDim;
+    const session = sessionOf(mlp, runtime, 'pairs');
+    const I = PAIR_FEED_FORWARD_ONNX_INPUTS;
+    const data = reps.dtype === 'float32' ? (reps.dataSync() as Float32Array) : Float32Array.from(reps.dataSync());
+    const out = session.run({ [I.reps]: { data, dims: [numReps, dim] }, [I.heads]: { data: heads, dims: [rows] }, [I.tails]: { data: tails, dims: [rows] } }, FEED_FORWARD_ONNX_OUTPUT);
+    if (out.dims.length !== 2 || out.dims[0] !== rows || out.dims[1] !== outputDim) {
+      throw new Error(`onnx-feed-forward: the pair session gave [${out.dims.join(', ')}], expected [${rows}, ${outputDim}]`);
+    }
+    return tf.tensor2d(out.data, [rows, outputDim], 'float32'); // [M, out]
   },
 };
 

@@ -33,6 +33,16 @@ export interface FeedForwardRuntime {
    * @returns `[N, outputDim]` as tfjs would give it (to float rounding), or null to let tfjs run it
    */
   run(mlp: FeedForwardLayers, x: tf.Tensor2D): tf.Tensor2D | null;
+  /**
+   * The MLP over pairs of rows (Dixit's relation MLP): row k of the result is
+   * `mlp([r_h; r_t; r_h * r_t])` with `h = heads[k]`, `t = tails[k]`, so that
+   * the `[M, 3 Ds]` pair features are never built in tfjs. Optional.
+   * @param reps `[N, Ds]` span representations
+   * @param heads `[M]` row indices into `reps`
+   * @param tails `[M]` row indices into `reps`
+   * @returns `[M, outputDim]`, or null to let tfjs run it
+   */
+  runPairs?(mlp: FeedForwardLayers, reps: tf.Tensor2D, heads: Int32Array, tails: Int32Array): tf.Tensor2D | null;
 }
 
 let runtime: FeedForwardRuntime | null = null;

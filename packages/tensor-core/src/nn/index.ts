@@ -6,6 +6,7 @@
  */
 export { Dense, type DenseConfig } from './dense.js';
 export { FeedForward, type FeedForwardConfig } from './ffn.js';
+export { pairFeedForward } from './pair-feed-forward.js';
 export { setFeedForwardRuntime, feedForwardRuntime, type FeedForwardRuntime, type FeedForwardLayers } from './feed-forward-inference.js';
 export { LayerNorm, type LayerNormConfig } from './layer-norm.js';
 export { Embedding, type EmbeddingConfig } from './embedding.js';
