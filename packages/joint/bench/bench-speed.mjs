@@ -37,7 +37,7 @@
  * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
  *
  *   node packages/joint/bench/bench-speed.mjs [--variants spert,dixit+glove] [--train N] [--eval N]
- *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto]
+ *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto] [--onnx-threads N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -60,6 +60,7 @@ const OPTIONS = {
   data: { type: 'string' },
   bert: { type: 'string' },
   backend: { type: 'string' },
+  'onnx-threads': { type: 'string' },
   help: { type: 'boolean' },
 };
 
@@ -70,7 +71,8 @@ const USAGE = `usage: node packages/joint/bench/bench-speed.mjs [options]
   --rounds N       interleaved rounds (default 3)
   --data DIR       CoNLL04 folder (default ../shared/data/conll04)
   --bert DIR       BERT folder for spert (default ../shared/models/small-bert-conll04)
-  --backend NAME   tfjs backend (default auto)`;
+  --backend NAME   tfjs backend (default auto)
+  --onnx-threads N threads of each onnxruntime-node session of the fast path (BERT, BiLSTM, heads' MLPs; default every core)`;
 
 function positiveInt(value, flag, fallback) {
   if (value === undefined) return fallback;
@@ -310,6 +312,10 @@ async function main() {
   const parallel = await import('@spanrel/joint/parallel');
   const datasets = await import('@spanrel/datasets');
   await core.initBackend(values.backend ? { backend: values.backend } : {});
+  if (values['onnx-threads'] !== undefined) {
+    const encoders = await import('@spanrel/encoders');
+    encoders.setOnnxInference(true, { threads: positiveInt(values['onnx-threads'], '--onnx-threads', 1) });
+  }
   const backend = core.describeBackend();
   log(`backend: ${backend}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const started = new Date();
@@ -332,7 +338,7 @@ async function main() {
     benchmark: 'speed',
     backend,
     data: opts.data,
-    settings: { train: opts.train, eval: opts.eval, rounds: opts.rounds, bert: opts.bert },
+    settings: { train: opts.train, eval: opts.eval, rounds: opts.rounds, bert: opts.bert, onnxThreads: values['onnx-threads'] ?? 'every core' },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },
