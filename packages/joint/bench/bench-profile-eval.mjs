@@ -8,7 +8,13 @@
  * relation head over the pairs, JS decoding) as the remainder of `predict`.
  * One untrained model per variant (as bench-speed.mjs), wasm, one thread.
  *
- *   node packages/joint/bench/bench-profile-eval.mjs [--variant dixit+glove] [--eval N] [--top N] [--fused false] [--onnx false] [--onnx-threads N]
+ * With `--compare R`: instead, R rounds of evaluation only (the weights fixed,
+ * so no session is rebuilt inside the timing), chunk by chunk of 8 sentences,
+ * alternating the fast path (fused kernels + onnxruntime) and the op-by-op
+ * path (`setFusedKernels(false)`), which goes first; prints both rates, the
+ * ratio and whether the predictions are the same.
+ *
+ *   node packages/joint/bench/bench-profile-eval.mjs [--variant dixit+glove] [--eval N] [--top N] [--fused false] [--onnx false] [--onnx-threads N] [--compare R]
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' } } });
+const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' }, compare: { type: 'string' } } });
 const variant = values.variant ?? 'dixit+glove';
 const rerun = rerunWithWinkNodePath(SELF, [variant]);
 if (rerun !== undefined && rerun !== null && rerun !== false) process.exit(await rerun);
@@ -43,13 +49,54 @@ const devDocs = datasets.readDocuments(files.dev, { schema });
 const model = await joint.buildModel(spec, schema, trainDocs, devDocs);
 const evalDocs = devDocs.slice(0, Number(values.eval ?? 48));
 model.predict(evalDocs.slice(0, 8)); // warm-up
+if (values.compare !== undefined) {
+  const rounds = Number(values.compare);
+  core.setFusedKernels(false);
+  model.predict(evalDocs.slice(0, 8)); // warm-up of the op-by-op path
+  const timed = { fast: { s: 0, n: 0, docs: [] }, opByOp: { s: 0, n: 0, docs: [] } };
+  for (let r = 0; r < rounds; r++) {
+    for (let c = 0; c < evalDocs.length; c += 8) {
+      const chunk = evalDocs.slice(c, c + 8);
+      for (const name of (r + c / 8) % 2 === 0 ? ['fast', 'opByOp'] : ['opByOp', 'fast']) {
+        core.setFusedKernels(name === 'fast');
+        const t = performance.now();
+        const docs = model.predict(chunk);
+        timed[name].s += (performance.now() - t) / 1000;
+        timed[name].n += chunk.length;
+        if (r === 0) timed[name].docs.push(...docs);
+      }
+    }
+  }
+  core.setFusedKernels(true);
+  const fast = timed.fast.n / timed.fast.s;
+  const slow = timed.opByOp.n / timed.opByOp.s;
+  const same = JSON.stringify(timed.fast.docs) === JSON.stringify(timed.opByOp.docs);
+  console.log(`eval only, ${rounds} rounds x ${evalDocs.length} sentences in chunks of 8, alternating: fast ${fast.toFixed(2)} sent/s, op-by-op ${slow.toFixed(2)} sent/s, ${(fast / slow).toFixed(2)}x; same predictions: ${same}`);
+  console.log(JSON.stringify({ benchmark: 'eval-compare', variant, rounds, sentences: evalDocs.length, fastSentPerSec: fast, opByOpSentPerSec: slow, speedup: fast / slow, samePredictions: same, onnxThreads: encoders.onnxInferenceThreads(), loadAverage: (await import('node:os')).loadavg() }));
+  model.dispose();
+  process.exit(0);
+}
 const stats = joint.emptyDecodeStats();
 const t0 = performance.now();
 model.predict(evalDocs, { stats });
 const predictMs = performance.now() - t0;
 log(`predict ${evalDocs.length} sentences: ${predictMs.toFixed(0)} ms (${((1000 * evalDocs.length) / predictMs).toFixed(1)} sent/s); decode stats ${JSON.stringify(stats)}`);
 
+// Time spent in onnxruntime-node calls (inside "outside kernels"): the BiLSTM and the MLPs.
+const onnxMs = { bilstm: 0, mlpRows: 0, mlpPairs: 0 };
+const timedCall = (key, fn) => function (...args) {
+  const t = performance.now();
+  try {
+    return fn.apply(this, args);
+  } finally {
+    onnxMs[key] += performance.now() - t;
+  }
+};
+const runtime = encoders.onnxFeedForwardRuntime;
+core.setFeedForwardRuntime({ run: timedCall('mlpRows', runtime.run), runPairs: timedCall('mlpPairs', runtime.runPairs) });
+encoders.OnnxBiLstmRunner.prototype.run = timedCall('bilstm', encoders.OnnxBiLstmRunner.prototype.run);
 const profile = await joint.profileKernels('eval', () => (model.predict(evalDocs), evalDocs.length));
+console.log(`onnxruntime calls (with their input copies) during the profile: BiLSTM ${onnxMs.bilstm.toFixed(0)} ms, MLP rows ${onnxMs.mlpRows.toFixed(0)} ms, MLP pairs ${onnxMs.mlpPairs.toFixed(0)} ms`);
 console.log(joint.formatPhaseProfile(profile, Number(values.top ?? 25)));
 
 // Stages alone, batches as decodeDocuments makes them (sorted by length, decodeBatchSize).
