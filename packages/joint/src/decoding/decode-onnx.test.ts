@@ -13,7 +13,11 @@ import { decodeDocumentsWithTags } from './decode.js';
 const root = mkdtempSync(join(tmpdir(), 'spanrel-decode-onnx-'));
 const trainDocs = tinyCorpus(24, 3);
 /** Unseen sentences, of 1 to 13 words, with words the vocabulary does not have. */
-const devDocs = [...tinyCorpus(8, 8), { tokens: ['Zelda'] }, { tokens: ['Unknownia', 'hired', 'Ada', 'Brandt', 'in', 'Qwerty', '.'] }];
+const devDocs = [
+  ...tinyCorpus(8, 8),
+  { id: 'one-word', tokens: ['Zelda'], entities: [], relations: [] },
+  { id: 'unknown-words', tokens: ['Unknownia', 'hired', 'Ada', 'Brandt', 'in', 'Qwerty', '.'], entities: [], relations: [] },
+];
 
 let model: JointModel;
 beforeAll(async () => {
