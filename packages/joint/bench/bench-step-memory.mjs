@@ -11,6 +11,7 @@
  *   node packages/joint/bench/bench-step-memory.mjs --preset spert --encoder bert:../shared/models/small-bert-conll04
  *   flags: --preset NAME[+glove]  --encoder SPEC  --steps N (2)  --decode N (dev sentences decoded at once; 0 = skip; default 32)
  *          --top N (largest kernels listed; 8)  --rig-accept (decode with the entity classifier accepting every span)
+ *          --stock (tfjs' own backward pass, tf.variableGrads, instead of trainStep's leanVariableGrads)
  *          --overrides JSON  --data DIR  --backend NAME
  */
 import { resolve } from 'node:path';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     decode: { type: 'string', default: '32' },
     top: { type: 'string', default: '8' },
     'rig-accept': { type: 'boolean' },
+    stock: { type: 'boolean' },
     overrides: { type: 'string' },
     data: { type: 'string', default: resolve(REPO_ROOT, '../shared/data/conll04') },
     backend: { type: 'string' },
@@ -106,7 +108,7 @@ const top = Number(values.top);
 {
   // What the gradient tape holds once the forward pass is done: the activations kept for the backward pass.
   const batch = joint.sampleBatch(spec, schema, batchDocs, () => datasets.createRng(1));
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = (values.stock ? tf.variableGrads : core.leanVariableGrads)(() => {
     const loss = joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss;
     const held = tapeHoldings(top * 2);
     log(`forward done: the tape holds ${(held.total / MB).toFixed(0)} MB in ${held.count} tensors (${state()}); largest, by the kernel that made them:`);
@@ -119,7 +121,17 @@ const top = Number(values.top);
 for (let s = 0; s < Number(values.steps); s++) {
   const batch = joint.sampleBatch(spec, schema, batchDocs, () => datasets.createRng(s + 1));
   const info = await tf.profile(() => {
-    core.trainStep(params, () => joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss, optimizer, t.clipNorm === null ? {} : { clip: t.clipNorm });
+    const loss = () => joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss;
+    if (values.stock) {
+      // tfjs' own backward pass (what trainStep ran before leanVariableGrads), then the same update.
+      const { value, grads } = tf.variableGrads(loss, [...params.values()].filter((v) => v.trainable));
+      const named = new Map([...params].filter(([, v]) => grads[v.name]).map(([n, v]) => [n, grads[v.name]]));
+      optimizer.step(named, t.clipNorm === null ? {} : { clip: t.clipNorm });
+      value.dispose();
+      for (const g of named.values()) g.dispose();
+    } else {
+      core.trainStep(params, loss, optimizer, t.clipNorm === null ? {} : { clip: t.clipNorm });
+    }
   });
   report(`step ${s + 1}`, info, top);
 }
