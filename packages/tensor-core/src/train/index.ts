@@ -13,4 +13,5 @@ export {
   type StepDecayScheduleConfig,
 } from './lr-schedule.js';
 export { DEFAULT_NO_DECAY, matchesAnyPattern, type NamePattern } from './name-patterns.js';
+export { leanVariableGrads } from './lean-variable-grads.js';
 export { trainStep, type TrainStepOptions } from './train-step.js';

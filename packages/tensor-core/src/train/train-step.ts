@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tf.variableGrads needs tfjs-core's stock gradients, which its Node entry does not register.
 import '../backend/register-gradients.js';
 import type { AdamW } from './adamw.js';
+import { leanVariableGrads } from './lean-variable-grads.js';
 
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
@@ -35,7 +36,8 @@ export function trainStep(
   }
   if (trainable.length === 0) throw new Error(`trainStep: none of the ${params.size} parameters is trainable`);
 
-  const { value, grads } = tf.variableGrads(lossFn, trainable);
+  // tf.variableGrads' values, with the backward pass freeing activations as it goes (a wasm heap never shrinks).
+  const { value, grads } = leanVariableGrads(lossFn, trainable);
   // In parameter order, not tfjs' variable-id order: clipping sums the squared norms in
   // this order, so a model rebuilt in another order (a resumed run) rounds identically.
   const named = new Map<string, tf.Tensor>();
