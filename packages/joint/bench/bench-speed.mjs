@@ -168,6 +168,18 @@ async function benchVariant(variant, opts, libs) {
   const dp = gradientWorkers > 0 && batchSize >= 2 ? parallel.dataParallelSteps({ workers: gradientWorkers }) : null;
   if (dp) paths.dataParallel = { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 };
   let dpSteps = 0;
+  // Where the data-parallel steps spend their time (ms, summed over the timed steps; see DataParallelTimings).
+  const dpTimes = { steps: 0, publishMs: 0, ownShardMs: 0, waitMs: 0, sumMs: 0, optimizerMs: 0, workerReadWeightsMs: 0, workerComputeMs: 0, workerWriteGradientsMs: 0 };
+  const addDpTimes = (t) => {
+    dpTimes.steps += 1;
+    for (const k of ['publishMs', 'ownShardMs', 'waitMs', 'sumMs', 'optimizerMs']) dpTimes[k] += t[k];
+    const w = t.workers[0];
+    if (w) {
+      dpTimes.workerReadWeightsMs += w.readWeightsMs;
+      dpTimes.workerComputeMs += w.computeMs;
+      dpTimes.workerWriteGradientsMs += w.writeGradientsMs;
+    }
+  };
   const usePath = (name) => core.setFusedKernels(name !== 'opByOp');
   const runStep = async (name, batch) => {
     usePath(name);
@@ -190,6 +202,7 @@ async function benchVariant(variant, opts, libs) {
           const t0 = performance.now();
           await runStep(name, batch);
           p.trainS += (performance.now() - t0) / 1000;
+          if (name === 'dataParallel' && dp.lastTimings) addDpTimes(dp.lastTimings);
           p.trainN += batchSize;
         }
       }
@@ -221,7 +234,12 @@ async function benchVariant(variant, opts, libs) {
   const summary = (p) => ({ trainSentPerSec: p.trainN / p.trainS, evalSentPerSec: p.evalN / p.evalS, trainSentences: p.trainN, evalSentences: p.evalN });
   const fused = summary(paths.fused);
   const opByOp = summary(paths.opByOp);
-  const dataParallel = dp ? { threads: gradientWorkers + 1, trainSentPerSec: paths.dataParallel.trainN / paths.dataParallel.trainS, trainSentences: paths.dataParallel.trainN } : null;
+  const perStep = dp ? Object.fromEntries(Object.entries(dpTimes).filter(([k]) => k !== 'steps').map(([k, v]) => [k, v / Math.max(1, dpTimes.steps)])) : null;
+  const dataParallel = dp ? { threads: gradientWorkers + 1, trainSentPerSec: paths.dataParallel.trainN / paths.dataParallel.trainS, trainSentences: paths.dataParallel.trainN, msPerStep: perStep } : null;
+  if (perStep) {
+    const f = (k) => perStep[k].toFixed(0);
+    log(`data-parallel step, ms (mean of ${dpTimes.steps}): this thread: publish weights ${f('publishMs')}, own shard ${f('ownShardMs')}, wait ${f('waitMs')}, sum ${f('sumMs')}, optimizer ${f('optimizerMs')}; worker 1: read weights ${f('workerReadWeightsMs')}, shard ${f('workerComputeMs')}, write gradients ${f('workerWriteGradientsMs')}`);
+  }
   return {
     variant,
     encoder: spec.encoder.name,

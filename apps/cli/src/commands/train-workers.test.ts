@@ -15,9 +15,9 @@ const args = (out: string, workers: string) =>
   ['--preset', 'spert', '--config', paths.config, '--train', paths.train, '--dev', paths.dev, '--types', paths.types, '--out', out, '--backend', 'wasm', '--train-workers', workers];
 
 beforeAll(() => {
-  const corpus = syntheticCorpus(30, createRng(8), 'cli');
-  writeDocuments(paths.train, corpus.slice(0, 24));
-  writeDocuments(paths.dev, corpus.slice(24));
+  const corpus = syntheticCorpus(16, createRng(8), 'cli');
+  writeDocuments(paths.train, corpus.slice(0, 12));
+  writeDocuments(paths.dev, corpus.slice(12));
   writeTypeSchema(paths.types, SYNTHETIC_SCHEMA);
   // Tiny dimensions, dropout off: the run on 2 threads must give the run on one thread's numbers.
   const tiny = {
@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('spanrel train --train-workers', () => {
-  it('trains on gradient workers with the losses of one thread, and removes their model snapshot', async () => {
+  it('trains on gradient workers with the losses of one thread, and removes their model snapshot', { timeout: 900_000 }, async () => {
     const one = await runCaptured(trainCommand, args(join(dir, 'one'), '0'));
     expect(one.code).toBe(0);
     const two = await runCaptured(trainCommand, args(join(dir, 'two'), '1'));

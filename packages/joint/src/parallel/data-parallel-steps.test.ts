@@ -87,7 +87,10 @@ const CASES: { name: string; preset: PresetName; extra?: Record<string, unknown>
   { name: 'stsn (tag + entity + relation loss)', preset: 'stsn', docs: () => tinyCorpus(3, 7) },
 ];
 
-describe('dataParallelSteps: the summed shard gradients are the whole batch gradient (dropout off)', () => {
+// Worker threads start and build a model each: generous timeouts for a loaded machine.
+const SLOW = { timeout: 180_000 };
+
+describe('dataParallelSteps: the summed shard gradients are the whole batch gradient (dropout off)', SLOW, () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const spec = tinySpec(c.preset, { ...c.extra, training: { ...(c.extra?.training as object), batchSize: c.docs().length } }, { dropout: false });
@@ -114,7 +117,7 @@ describe('dataParallelSteps: the summed shard gradients are the whole batch grad
   }
 });
 
-describe('dataParallelSteps in training', () => {
+describe('dataParallelSteps in training', SLOW, () => {
   it('a whole AdamW step (with clipping) updates the weights as the single-thread step does', async () => {
     const spec = tinySpec('spert', { training: { batchSize: 3, clipNorm: 0.5 } }, { dropout: false });
     const docs = tinyCorpus(6, 12);
@@ -144,9 +147,10 @@ describe('dataParallelSteps in training', () => {
     }
   });
 
-  it('train with gradient workers: same weights as one thread (dropout off); a killed run with dropout resumes to the same weights', async () => {
-    const docs = tinyCorpus(12, 21);
-    const weightsOf = (m: JointModel) => new Map([...m.parameters()].map(([n, v]) => [n, v.dataSync().slice() as Float32Array]));
+  const docs = tinyCorpus(12, 21);
+  const weightsOf = (m: JointModel) => new Map([...m.parameters()].map(([n, v]) => [n, v.dataSync().slice() as Float32Array]));
+
+  it('train with gradient workers: the same weights and losses as on one thread (dropout off)', SLOW, async () => {
     const noDropout = tinySpec('spert', { training: { batchSize: 3, epochs: 2 } }, { dropout: false });
     const alone = await train({ spec: noDropout, schema: TINY_SCHEMA, train: docs, dev: [], outDir: join(root, 'alone') });
     const steps = dataParallelSteps({ workers: 1 });
@@ -155,7 +159,9 @@ describe('dataParallelSteps in training', () => {
     expect(parallel.history.map((r) => r.loss)).toEqual(alone.history.map((r) => expect.closeTo(r.loss, 4)) as unknown as number[]);
     alone.model.dispose();
     parallel.model.dispose();
+  });
 
+  it('train with gradient workers and dropout: a killed run resumes to the weights of an uninterrupted one', SLOW, async () => {
     // With dropout: uninterrupted, then killed after step 3 and resumed; the optimizer state and this thread's
     // dropout generators come from the checkpoint, the workers' masks from (seed, step, shard).
     const withDropout = tinySpec('spert', { training: { batchSize: 3, epochs: 2, checkpointEverySteps: 1 } });
@@ -195,7 +201,7 @@ describe('dataParallelSteps in training', () => {
   });
 });
 
-describe('dataParallelSteps: errors and shutdown', () => {
+describe('dataParallelSteps: errors and shutdown', SLOW, () => {
   it("rejects the step naming the worker and the shard; the threads keep working; closing ends them", async () => {
     const spec = tinySpec('spert', { training: { batchSize: 4 } }, { dropout: false });
     const model = await buildModel(spec, TINY_SCHEMA, tinyCorpus(8));
@@ -245,7 +251,7 @@ describe('dataParallelSteps: errors and shutdown', () => {
       }`;
     const file = join(root, 'child.mjs');
     writeFileSync(file, script);
-    const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 50_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 150_000 });
     expect(stdout.trim()).toBe('failed: stop here shards: 2');
   });
 });

@@ -30,6 +30,8 @@ export interface DataParallelSteps {
   readonly workers: number;
   /** The shards of the last step (one per thread that had work; empty when it ran on this thread alone). */
   readonly lastShards: readonly BatchShard[];
+  /** Where the last data-parallel step spent its time (null before the first). */
+  readonly lastTimings: DataParallelTimings | null;
   /** Stops the worker threads and removes the snapshot folder; call it on every exit path. */
   close(): Promise<void>;
 }
@@ -44,6 +46,22 @@ export function defaultGradientWorkers(): number {
   if (info?.choice === 'tfjs-node' || info?.choice === 'tfjs-node-gpu') return 0;
   if (info && info.threads > 1) return 0; // a threaded wasm backend (SPANREL_WASM_THREADS) already uses the cores
   return Math.max(0, Math.min(7, availableParallelism() - 1));
+}
+
+/** Milliseconds of one data-parallel step, on the calling thread and in each worker. */
+export interface DataParallelTimings {
+  /** Writing the weights into the shared buffer (0 when they had not changed). */
+  publishMs: number;
+  /** This thread's own shard: forward and backward. */
+  ownShardMs: number;
+  /** Waiting for the workers after its own shard. */
+  waitMs: number;
+  /** Summing the workers' gradients into this thread's. */
+  sumMs: number;
+  /** Clipping and the optimizer update. */
+  optimizerMs: number;
+  /** Per worker: reading the weights, its shard's forward and backward, writing its gradients. */
+  workers: { readWeightsMs: number; computeMs: number; writeGradientsMs: number }[];
 }
 
 /** The started threads of one model, and the shared buffers they work on. */
@@ -104,6 +122,7 @@ export function dataParallelSteps(options: DataParallelOptions = {}): DataParall
   let starting: Promise<Pool> | null = null;
   let snapshotDir: string | null = null;
   let lastShards: BatchShard[] = [];
+  let lastTimings: DataParallelTimings | null = null;
   let closed = false;
 
   const start = async (model: JointModel, spec: JointSpec): Promise<Pool> => {
@@ -168,7 +187,9 @@ export function dataParallelSteps(options: DataParallelOptions = {}): DataParall
     const p = await poolFor(model, spec);
     const shards = batchShards(sentences, workers + 1);
     lastShards = shards;
+    const t0 = performance.now();
     const weightsChanged = publishWeights(p);
+    const t1 = performance.now();
     const fused = fusedKernelsEnabled();
     // The workers take the first shards, this thread the last (the smallest: it also sums and updates).
     const remote = shards.slice(0, -1).map((shard, w) =>
@@ -187,7 +208,9 @@ export function dataParallelSteps(options: DataParallelOptions = {}): DataParall
     } catch (e) {
       ownError = new Error(`the calling thread (${describeShard(own, shards.length)}): ${e instanceof Error ? e.message : String(e)}`);
     }
+    const t2 = performance.now();
     const answers = await Promise.all(remote); // every worker has finished with the buffers before anything is thrown
+    const t3 = performance.now();
     const failed = answers.find((a) => a.error !== null)?.error ?? ownError;
     if (failed || !mine) {
       for (const g of mine?.grads ?? []) g?.dispose();
@@ -195,12 +218,15 @@ export function dataParallelSteps(options: DataParallelOptions = {}): DataParall
     }
     const replies = answers.map((a) => a.reply!);
     const named = summedGradients(p, mine, replies.map((r) => new Set(r.present)));
+    const t4 = performance.now();
     try {
       optimizer.step(named, clipOption(spec));
     } finally {
       for (const g of named.values()) g.dispose();
       for (const g of mine.grads) g?.dispose();
     }
+    const t5 = performance.now();
+    lastTimings = { publishMs: t1 - t0, ownShardMs: t2 - t1, waitMs: t3 - t2, sumMs: t4 - t3, optimizerMs: t5 - t4, workers: replies.map((r) => r.timings) };
     const losses: StepLosses = { loss: mine.loss, entityLoss: mine.entityLoss, relationLoss: mine.relationLoss };
     for (const r of replies) {
       losses.loss += r.loss;
@@ -215,6 +241,9 @@ export function dataParallelSteps(options: DataParallelOptions = {}): DataParall
     workers,
     get lastShards() {
       return lastShards;
+    },
+    get lastTimings() {
+      return lastTimings;
     },
     async close() {
       closed = true;

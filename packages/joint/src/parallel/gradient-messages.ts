@@ -45,5 +45,7 @@ export type GradientReply =
       relationLoss: number;
       /** Slots whose gradient the worker wrote (a parameter the shard's loss does not reach has none). */
       present: number[];
+      /** Milliseconds spent reading the weights, computing the shard's gradients, writing them. */
+      timings: { readWeightsMs: number; computeMs: number; writeGradientsMs: number };
     }
   | { type: 'error'; id: number | null; message: string };

@@ -20,6 +20,7 @@ import { copyUnlessWasm } from './copy-unless-wasm.js';
 import type { GradientReply, GradientRequest } from './gradient-messages.js';
 import { variablesOfSlots, type ParameterSlot } from './parameter-layout.js';
 import { shardGradients } from './shard-gradients.js';
+import { storedValues } from './stored-values.js';
 
 if (!parentPort) throw new Error('gradient-worker: run this file as a worker thread (new Worker), not as a script');
 const port = parentPort;
@@ -70,6 +71,7 @@ async function handle(request: GradientRequest): Promise<void> {
   }
   if (!setup) throw new Error('gradient-worker: "step" before "init"');
   const s = setup;
+  const t0 = performance.now();
   if (request.weightsChanged) {
     // A backend that keeps the array it is given (cpu) gets a copy: the buffer changes every step.
     s.slots.forEach((slot, i) => {
@@ -78,20 +80,23 @@ async function handle(request: GradientRequest): Promise<void> {
       value.dispose();
     });
   }
+  const t1 = performance.now();
   setFusedKernels(request.fused);
   // Dropout masks from (run seed, step, shard, generator): the same for a resumed run with the same number of threads.
   const states = Object.fromEntries(s.rngPaths.map((path, k) => [path, mixSeed(s.seed, request.globalStep, request.shard, k)]));
   importRngStates(rngRoots(s.model), states, 'gradient worker');
   const result = shardGradients(s.model, s.variables, request.batch, request.reduction, s.sampling, s.loss);
+  const t2 = performance.now();
   const present: number[] = [];
   try {
     result.grads.forEach((g, i) => {
       if (!g) return;
-      s.gradients.set(g.dataSync() as Float32Array, s.slots[i].offset);
+      s.gradients.set(storedValues(g), s.slots[i].offset);
       present.push(i);
     });
   } finally {
     for (const g of result.grads) g?.dispose();
   }
-  reply({ type: 'gradients', id: request.id, loss: result.loss, entityLoss: result.entityLoss, relationLoss: result.relationLoss, present });
+  const timings = { readWeightsMs: t1 - t0, computeMs: t2 - t1, writeGradientsMs: performance.now() - t2 };
+  reply({ type: 'gradients', id: request.id, loss: result.loss, entityLoss: result.entityLoss, relationLoss: result.relationLoss, present, timings });
 }

@@ -5,5 +5,5 @@
 export { ShardedPredictor, defaultPredictWorkers, type ShardedPredictOptions, type ShardedPredictorOptions } from './sharded-predictor.js';
 export { chunkSentences, type SentenceChunk } from './shard-plan.js';
 export { shardedDevPredictor, type ShardedDevPredictor } from './sharded-dev-predictor.js';
-export { dataParallelSteps, defaultGradientWorkers, type DataParallelOptions, type DataParallelSteps } from './data-parallel-steps.js';
+export { dataParallelSteps, defaultGradientWorkers, type DataParallelOptions, type DataParallelSteps, type DataParallelTimings } from './data-parallel-steps.js';
 export { batchShards, sliceBatch, type BatchShard } from './batch-shards.js';

@@ -4,6 +4,7 @@
  * before a step, the gradients each worker writes back).
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { storedValues } from './stored-values.js';
 
 /** One parameter's place in a flat buffer. */
 export interface ParameterSlot {
@@ -49,5 +50,5 @@ export function variablesOfSlots(params: Map<string, tf.Variable>, slots: readon
 
 /** Copies the variables' values into `buffer` at their slots. */
 export function writeVariables(buffer: Float32Array, slots: readonly ParameterSlot[], variables: readonly tf.Variable[]): void {
-  slots.forEach((slot, i) => buffer.set(variables[i].dataSync() as Float32Array, slot.offset));
+  slots.forEach((slot, i) => buffer.set(storedValues(variables[i]), slot.offset));
 }
