@@ -70,6 +70,7 @@ const OPTIONS = {
   bert: { type: 'string' },
   backend: { type: 'string' },
   'train-workers': { type: 'string' },
+  'batch-size': { type: 'string' },
   help: { type: 'boolean' },
 };
 
@@ -81,6 +82,7 @@ const USAGE = `usage: node packages/joint/bench/bench-speed.mjs [options]
   --data DIR       CoNLL04 folder (default ../shared/data/conll04)
   --bert DIR       BERT folder for spert (default ../shared/models/small-bert-conll04)
   --backend NAME   tfjs backend (default auto)
+  --batch-size N   training batch size instead of the preset's
   --train-workers N  gradient workers of the data-parallel path (default: one per further core on wasm/cpu; 0: no such path)`;
 
 function positiveInt(value, flag, fallback) {
@@ -108,6 +110,7 @@ async function benchVariant(variant, opts, libs) {
     ...(modelVariant === 'spert' && !glove ? { encoder: `bert:${opts.bert}` } : {}),
   });
   if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
+  if (opts.batchSize) spec.training.batchSize = opts.batchSize;
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);
   const trainDocs = datasets.readDocuments(files.train, { schema });
@@ -348,6 +351,7 @@ async function main() {
     rounds: positiveInt(values.rounds, '--rounds', 3),
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
     bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
+    batchSize: values['batch-size'] === undefined ? undefined : positiveInt(values['batch-size'], '--batch-size'),
     trainWorkers: values['train-workers'] === undefined ? undefined : nonNegativeInt(values['train-workers'], '--train-workers'),
   };
   const missing = missingInputs(opts.variants, opts.data, opts.bert);
