@@ -34,10 +34,20 @@
  * Peak RSS is the process's after the variant (monotonic: spert runs first;
  * the workers' memory is in the same process).
  *
+ * Data-parallel column ("dp train", "dp x"): when `--train-workers` is not 0
+ * (default: `defaultGradientWorkers()`, one per further core on wasm), a third
+ * path trains in the same interleaved rounds: the fast path with gradient
+ * workers (`dataParallelSteps` of `@spanrel/joint/parallel`: the batch's
+ * sentences split over the worker threads and this one, gradients summed here).
+ * "dp x" is its training speed over the op-by-op path on one thread. (Its
+ * numbers equal the one-thread step's with dropout off: the tests check that;
+ * the presets train with dropout, so it is not compared here.)
+ *
  * Uses the BUILT packages (`pnpm build` first; `pnpm bench:speed` builds).
  *
  *   node packages/joint/bench/bench-speed.mjs [--variants spert,dixit+glove] [--train N] [--eval N]
  *     [--rounds N] [--data DIR] [--bert DIR] [--backend wasm|cpu|tensorflow|auto] [--onnx-threads N]
+ *     [--train-workers N] [--batch-size N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -61,6 +71,8 @@ const OPTIONS = {
   bert: { type: 'string' },
   backend: { type: 'string' },
   'onnx-threads': { type: 'string' },
+  'train-workers': { type: 'string' },
+  'batch-size': { type: 'string' },
   help: { type: 'boolean' },
 };
 
@@ -72,12 +84,20 @@ const USAGE = `usage: node packages/joint/bench/bench-speed.mjs [options]
   --data DIR       CoNLL04 folder (default ../shared/data/conll04)
   --bert DIR       BERT folder for spert (default ../shared/models/small-bert-conll04)
   --backend NAME   tfjs backend (default auto)
-  --onnx-threads N threads of each onnxruntime-node session of the fast path (BERT, BiLSTM, heads' MLPs; default every core)`;
+  --onnx-threads N threads of each onnxruntime-node session of the fast path (BERT, BiLSTM, heads' MLPs; default every core)
+  --batch-size N   training batch size instead of the preset's
+  --train-workers N  gradient workers of the data-parallel path (default: one per further core on wasm/cpu; 0: no such path)`;
 
 function positiveInt(value, flag, fallback) {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be an integer >= 1, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value, flag) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be an integer >= 0, got "${value}"`);
   return n;
 }
 
@@ -93,6 +113,7 @@ async function benchVariant(variant, opts, libs) {
     ...(modelVariant === 'spert' && !glove ? { encoder: `bert:${opts.bert}` } : {}),
   });
   if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
+  if (opts.batchSize) spec.training.batchSize = opts.batchSize;
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);
   const trainDocs = datasets.readDocuments(files.train, { schema });
@@ -148,39 +169,65 @@ async function benchVariant(variant, opts, libs) {
 
   // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
   const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
-  const usePath = (name) => core.setFusedKernels(name === 'fused');
-  usePath('fused');
-  step(paths.fused.opt, nextBatch()); // warm-up of each path's first (allocating) step
-  usePath('opByOp');
-  step(paths.opByOp.opt, nextBatch());
-  // Interleaved step by step (training) and chunk by chunk (evaluation), alternating which path goes
-  // first, so that the load of a shared machine falls on both paths alike. Both paths see the same batches.
+  // The data-parallel path: the fast path with gradient workers (training only).
+  const gradientWorkers = opts.trainWorkers ?? parallel.defaultGradientWorkers();
+  const dp = gradientWorkers > 0 && batchSize >= 2 ? parallel.dataParallelSteps({ workers: gradientWorkers }) : null;
+  if (dp) paths.dataParallel = { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 };
+  let dpSteps = 0;
+  // Where the data-parallel steps spend their time (ms, summed over the timed steps; see DataParallelTimings).
+  const dpTimes = { steps: 0, publishMs: 0, ownShardMs: 0, waitMs: 0, sumMs: 0, optimizerMs: 0, workerReadWeightsMs: 0, workerComputeMs: 0, workerWriteGradientsMs: 0 };
+  const addDpTimes = (t) => {
+    dpTimes.steps += 1;
+    for (const k of ['publishMs', 'ownShardMs', 'waitMs', 'sumMs', 'optimizerMs']) dpTimes[k] += t[k];
+    const w = t.workers[0];
+    if (w) {
+      dpTimes.workerReadWeightsMs += w.readWeightsMs;
+      dpTimes.workerComputeMs += w.computeMs;
+      dpTimes.workerWriteGradientsMs += w.writeGradientsMs;
+    }
+  };
+  const usePath = (name) => core.setFusedKernels(name !== 'opByOp');
+  const runStep = async (name, batch) => {
+    usePath(name);
+    if (name === 'dataParallel') await dp.batchStep(model, batch, { spec, optimizer: paths.dataParallel.opt, globalStep: dpSteps++ });
+    else step(paths[name].opt, batch);
+  };
+  // Interleaved step by step (training, rotating which path goes first) and chunk by chunk (evaluation,
+  // alternating), so that the load of a shared machine falls on every path alike. All paths see the same batches.
   const evalDocs = devDocs.slice(0, opts.eval);
   const EVAL_CHUNK = 8;
-  for (let r = 0; r < opts.rounds; r++) {
-    for (let s = 0; s < stepsPerRound; s++) {
-      const batch = nextBatch();
-      for (const name of (r + s) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
-        const p = paths[name];
-        usePath(name);
-        const t0 = performance.now();
-        step(p.opt, batch);
-        p.trainS += (performance.now() - t0) / 1000;
-        p.trainN += batchSize;
+  try {
+    const trainPaths = Object.keys(paths);
+    for (const name of trainPaths) await runStep(name, nextBatch()); // warm-up of each path's first (allocating) step; starts the gradient workers
+    for (let r = 0; r < opts.rounds; r++) {
+      for (let s = 0; s < stepsPerRound; s++) {
+        const batch = nextBatch();
+        const shift = (r + s) % trainPaths.length;
+        for (const name of [...trainPaths.slice(shift), ...trainPaths.slice(0, shift)]) {
+          const p = paths[name];
+          const t0 = performance.now();
+          await runStep(name, batch);
+          p.trainS += (performance.now() - t0) / 1000;
+          if (name === 'dataParallel' && dp.lastTimings) addDpTimes(dp.lastTimings);
+          p.trainN += batchSize;
+        }
       }
-    }
-    for (let c = 0; c < evalDocs.length; c += EVAL_CHUNK) {
-      const chunk = evalDocs.slice(c, c + EVAL_CHUNK);
-      for (const name of (r + c / EVAL_CHUNK) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
-        const p = paths[name];
-        usePath(name);
-        const t1 = performance.now();
-        model.predict(chunk);
-        p.evalS += (performance.now() - t1) / 1000;
-        p.evalN += chunk.length;
+      for (let c = 0; c < evalDocs.length; c += EVAL_CHUNK) {
+        const chunk = evalDocs.slice(c, c + EVAL_CHUNK);
+        for (const name of (r + c / EVAL_CHUNK) % 2 === 0 ? ['fused', 'opByOp'] : ['opByOp', 'fused']) {
+          const p = paths[name];
+          usePath(name);
+          const t1 = performance.now();
+          model.predict(chunk);
+          p.evalS += (performance.now() - t1) / 1000;
+          p.evalN += chunk.length;
+        }
       }
+      const dpNote = dp ? `; data-parallel (${gradientWorkers + 1} threads) ${(paths.dataParallel.trainN / paths.dataParallel.trainS).toFixed(2)} train` : '';
+      log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}${dpNote}`);
     }
-    log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}`);
+  } finally {
+    await dp?.close();
   }
   core.setFusedKernels(true);
   for (const p of Object.values(paths)) p.opt.dispose();
@@ -193,6 +240,12 @@ async function benchVariant(variant, opts, libs) {
   const summary = (p) => ({ trainSentPerSec: p.trainN / p.trainS, evalSentPerSec: p.evalN / p.evalS, trainSentences: p.trainN, evalSentences: p.evalN });
   const fused = summary(paths.fused);
   const opByOp = summary(paths.opByOp);
+  const perStep = dp ? Object.fromEntries(Object.entries(dpTimes).filter(([k]) => k !== 'steps').map(([k, v]) => [k, v / Math.max(1, dpTimes.steps)])) : null;
+  const dataParallel = dp ? { threads: gradientWorkers + 1, trainSentPerSec: paths.dataParallel.trainN / paths.dataParallel.trainS, trainSentences: paths.dataParallel.trainN, msPerStep: perStep } : null;
+  if (perStep) {
+    const f = (k) => perStep[k].toFixed(0);
+    log(`data-parallel step, ms (mean of ${dpTimes.steps}): this thread: publish weights ${f('publishMs')}, own shard ${f('ownShardMs')}, wait ${f('waitMs')}, sum ${f('sumMs')}, optimizer ${f('optimizerMs')}; worker 1: read weights ${f('workerReadWeightsMs')}, shard ${f('workerComputeMs')}, write gradients ${f('workerWriteGradientsMs')}`);
+  }
   return {
     variant,
     encoder: spec.encoder.name,
@@ -202,7 +255,10 @@ async function benchVariant(variant, opts, libs) {
     fused,
     opByOp,
     allCores,
+    dataParallel,
     trainSpeedup: fused.trainSentPerSec / opByOp.trainSentPerSec,
+    // The data-parallel path (fast path + gradient workers) over the op-by-op path on one thread; null without workers.
+    trainSpeedupDataParallel: dataParallel ? dataParallel.trainSentPerSec / opByOp.trainSentPerSec : null,
     // The fast path's evaluation is the one on every core (when there is more than one).
     evalSpeedup: (allCores ? allCores.evalSentPerSec : fused.evalSentPerSec) / opByOp.evalSentPerSec,
     evalSpeedupOneThread: fused.evalSentPerSec / opByOp.evalSentPerSec,
@@ -254,7 +310,7 @@ async function allCoresEval(model, evalDocs, rounds, { joint, parallel }) {
 }
 
 function table(results) {
-  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'fused eval (1 thread)', 'all cores', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
+  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'dp train (threads)', 'dp x', 'fused eval (1 thread)', 'all cores', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
   const rows = results.map((r) =>
     r.error
       ? [r.variant, `error: ${r.error}`]
@@ -263,6 +319,8 @@ function table(results) {
           r.fused.trainSentPerSec.toFixed(2),
           r.opByOp.trainSentPerSec.toFixed(2),
           r.trainSpeedup.toFixed(2),
+          r.dataParallel ? `${r.dataParallel.trainSentPerSec.toFixed(2)} (${r.dataParallel.threads})` : '-',
+          r.trainSpeedupDataParallel ? r.trainSpeedupDataParallel.toFixed(2) : '-',
           r.fused.evalSentPerSec.toFixed(1),
           r.allCores ? `${r.allCores.evalSentPerSec.toFixed(1)} (${r.allCores.threads})` : '-',
           r.opByOp.evalSentPerSec.toFixed(1),
@@ -296,6 +354,8 @@ async function main() {
     rounds: positiveInt(values.rounds, '--rounds', 3),
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
     bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
+    batchSize: values['batch-size'] === undefined ? undefined : positiveInt(values['batch-size'], '--batch-size'),
+    trainWorkers: values['train-workers'] === undefined ? undefined : nonNegativeInt(values['train-workers'], '--train-workers'),
   };
   const missing = missingInputs(opts.variants, opts.data, opts.bert);
   if (missing.length > 0) {
@@ -332,13 +392,14 @@ async function main() {
   console.log(table(results));
   for (const r of results) {
     if (r.error || !r.reference) continue;
-    console.log(`${r.variant}: train ${r.trainSpeedup.toFixed(2)}x, eval ${r.evalSpeedup.toFixed(2)}x the op-by-op path; fast path at ${((100 * r.fused.trainSentPerSec) / r.reference.trainSentPerSec).toFixed(0)}% (train) / ${((100 * r.fused.evalSentPerSec) / r.reference.evalSentPerSec).toFixed(0)}% (eval) of the reference (${r.reference.source}: ${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec} sent/s, ${r.reference.peakRssMB} MB)`);
+    const dpNote = r.dataParallel ? ` (${r.trainSpeedupDataParallel.toFixed(2)}x with gradient workers, ${r.dataParallel.threads} threads)` : '';
+    console.log(`${r.variant}: train ${r.trainSpeedup.toFixed(2)}x${dpNote}, eval ${r.evalSpeedup.toFixed(2)}x the op-by-op path; fast path at ${((100 * r.fused.trainSentPerSec) / r.reference.trainSentPerSec).toFixed(0)}% (train) / ${((100 * r.fused.evalSentPerSec) / r.reference.evalSentPerSec).toFixed(0)}% (eval) of the reference (${r.reference.source}: ${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec} sent/s, ${r.reference.peakRssMB} MB)`);
   }
   const summary = {
     benchmark: 'speed',
     backend,
     data: opts.data,
-    settings: { train: opts.train, eval: opts.eval, rounds: opts.rounds, bert: opts.bert, onnxThreads: values['onnx-threads'] ?? 'every core' },
+    settings: { train: opts.train, eval: opts.eval, rounds: opts.rounds, bert: opts.bert, onnxThreads: values['onnx-threads'] ?? 'every core', trainWorkers: opts.trainWorkers ?? 'default' },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },

@@ -32,6 +32,8 @@ export {
   type Reduction,
   type RelationTargets,
 } from './training/loss-strategy.js';
+export { reduceLoss, sampledBatchCounts, shardReduction, type BatchMean, type BatchSampleCounts } from './training/loss-reduction.js';
+export { clipOption, localBatchStep, type BatchStep, type BatchStepContext, type StepLosses } from './training/batch-step.js';
 export { negativeSamplingOf, sampleBatch } from './training/samplers.js';
 export { makeOptimizer, lrScheduleConfig } from './training/make-optimizer.js';
 export { devScores, evaluateOnDev, evaluateOnDevWith, formatDecodeCap, isBetter, selectionKey, type DevPredictor, type DevScores, type MicroScores } from './training/dev-evaluation.js';

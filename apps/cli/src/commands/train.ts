@@ -20,6 +20,7 @@ import { optionalInt, requireString, UsageError, type CliIO, type Command } from
 import { ProgressBar } from '../progress/progress-bar.js';
 import { BACKEND_USAGE, progressStream, startBackend } from '../model-runtime.js';
 import { devPredictionOnWorkers, workersFlag, WORKERS_OPTION, WORKERS_USAGE } from '../prediction-workers.js';
+import { TRAIN_WORKERS_OPTION, TRAIN_WORKERS_USAGE, trainingOnWorkers, trainWorkersFlag } from '../training-workers.js';
 import { dataReadOptions, STRICT_OPTION, STRICT_USAGE } from '../data-options.js';
 
 /** The spec of `spanrel train`'s flags: preset, then --encoder, then --config, then --epochs / --seed. */
@@ -147,6 +148,7 @@ export const trainCommand: Command = {
   --profile-top N    kernels listed (default 20)
 ${STRICT_USAGE}
 ${WORKERS_USAGE.replace('predict beside', 'predict the dev set beside')}
+${TRAIN_WORKERS_USAGE}
 ${BACKEND_USAGE}`,
   options: {
     preset: { type: 'string' },
@@ -166,6 +168,7 @@ ${BACKEND_USAGE}`,
     'profile-top': { type: 'string' },
     backend: { type: 'string' },
     ...WORKERS_OPTION,
+    ...TRAIN_WORKERS_OPTION,
     ...STRICT_OPTION,
   },
   async run(values, io) {
@@ -185,12 +188,26 @@ ${BACKEND_USAGE}`,
     if (spec) io.err(`preset ${spec.preset}: ${spec.encoder.name} + ${spec.spanHead.name} + ${spec.entityClassifier.name} + ${spec.relationHead.name}`);
     await startBackend(values, io);
     const vectorDocs = vectorFiles.flatMap((file) => readDocuments(file, { schema, ...dataReadOptions(values, io) }));
+    const trainWorkers = trainWorkersFlag(values);
+    if (trainWorkers > 0) io.err(`training: batches of 2 or more sentences on ${trainWorkers + 1} threads (--train-workers ${trainWorkers})`);
     const devWorkers = devPredictionOnWorkers(out, workersFlag(values), devDocs.length);
+    const gradientWorkers = trainingOnWorkers(out, trainWorkers);
     let result: Awaited<ReturnType<typeof train>>;
     try {
-      result = await train({ spec, schema, train: trainDocs, dev: devDocs, vectorDocs, outDir: out, resume, onEvent: reporter(io), predictDev: devWorkers.predictDev });
+      result = await train({
+        spec,
+        schema,
+        train: trainDocs,
+        dev: devDocs,
+        vectorDocs,
+        outDir: out,
+        resume,
+        onEvent: reporter(io),
+        predictDev: devWorkers.predictDev,
+        batchStep: gradientWorkers.batchStep,
+      });
     } finally {
-      await devWorkers.close();
+      await Promise.all([devWorkers.close(), gradientWorkers.close()]);
     }
     result.model.dispose();
     const best = result.bestEpoch === null ? 'no epoch ran' : `epoch ${result.bestEpoch}`;

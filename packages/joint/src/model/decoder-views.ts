@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { entitiesToExtendedBioTags, type Entity, type TypeSchema } from '@spanrel/datasets';
 import type { EncoderOutput } from '@spanrel/encoders';
 import { tagCrossEntropy } from '@spanrel/span-heads';
+import { reduceLoss, type Reduction } from '../training/loss-reduction.js';
 import type { JointModel } from './joint-model.js';
 
 /** The inputs of the heads for one batch (see the file comment). */
@@ -18,7 +19,7 @@ export interface DecoderViews {
   entity: EncoderOutput;
   /** What the relation head scores pairs over; the same object as `entity` without a tagger. */
   relation: EncoderOutput;
-  /** STSN's tag loss `L_L` (mean over real tokens), when gold tags were given; else null. */
+  /** STSN's tag loss `L_L` (mean over real tokens, or as `tagReduction` says), when gold tags were given; else null. */
   tagLoss: tf.Scalar | null;
   /** STSN at inference: each sentence's predicted tags, one per word (`O`, `B-Org`, `B-Loc/I-Org`); else null. */
   predictedTags: string[][] | null;
@@ -31,8 +32,16 @@ export interface DecoderViews {
  * @param goldTags per sentence, its extended BIO tags (one per word), in training:
  *   they feed the label embeddings and the tag loss; null at inference (the
  *   tagger's predicted tags feed the label embeddings and are returned as `predictedTags`)
+ * @param tagReduction how the tag loss is reduced over the real tokens: `'mean'`
+ *   (default, STSN), or the batch's token count for a shard of it (data-parallel training)
  */
-export function decoderViews(model: JointModel, tokens: string[][], training: boolean, goldTags: readonly (readonly string[])[] | null): DecoderViews {
+export function decoderViews(
+  model: JointModel,
+  tokens: string[][],
+  training: boolean,
+  goldTags: readonly (readonly string[])[] | null,
+  tagReduction: Reduction = 'mean',
+): DecoderViews {
   const enc = model.encoder.encode({ tokens }, training); // hidden [B, T, D]
   const { tokenInteraction, tagger } = model;
   if (!tokenInteraction || !tagger) return { entity: enc, relation: enc, tagLoss: null, predictedTags: null };
@@ -44,7 +53,8 @@ export function decoderViews(model: JointModel, tokens: string[][], training: bo
   const { entity, relation } = tagger.decoderInputs(views, tagIds, enc.mask); // hidden [B, T, d (+ label)]
   // One [B, T] read at inference: the tags are part of what a tagging model predicts.
   const predictedTags = goldIds ? null : tagIds.arraySync().map((row, b) => tokens[b].map((_, t) => tagger.vocabulary.tag(row[t])));
-  return { entity, relation, tagLoss: goldIds ? tagCrossEntropy(tagLogits, goldIds, enc.mask) : null, predictedTags };
+  const tagLoss = goldIds ? reduceLoss(tagReduction, 'tokens', (r) => tagCrossEntropy(tagLogits, goldIds, enc.mask, r)) : null; // []
+  return { entity, relation, tagLoss, predictedTags };
 }
 
 /** True when the span and relation heads read the same states (every system but STSN). */

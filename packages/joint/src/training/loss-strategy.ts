@@ -26,9 +26,13 @@ import {
 } from '@spanrel/span-heads';
 import type { LossSpec } from '../config/joint-spec.js';
 import type { JointModel } from '../model/joint-model.js';
+import { reduceLoss, type Reduction } from './loss-reduction.js';
 
-/** How losses are reduced over their samples. */
-export type Reduction = 'mean' | 'sum';
+/**
+ * How losses are reduced over their samples: `'mean'`, `'sum'`, or a shard's
+ * mean over the whole batch's counts (data-parallel training; see `loss-reduction.ts`).
+ */
+export type { Reduction };
 
 /** The loss of `training.loss` absent: SpERT's and Dixit's plain sum. */
 export const DEFAULT_LOSS: LossSpec = { kind: 'weighted-sum', entityWeight: 1, relationWeight: 1 };
@@ -73,15 +77,17 @@ export interface LossStrategy {
 /** Entity cross-entropy over `none` + types of `classify`'s logits. */
 function singleEntityLoss(model: JointModel, reps: tf.Tensor3D, labels: tf.Tensor2D, spanMask: tf.Tensor2D, reduction: Reduction): EntityLossResult {
   const logits = model.entityClassifier.classify(reps, true); // [B, S, C]
-  return { loss: entityCrossEntropy(logits, labels, spanMask, reduction), logits };
+  return { loss: reduceLoss(reduction, 'entitySamples', (r) => entityCrossEntropy(logits, labels, spanMask, r)), logits };
 }
 
 /** Relation binary cross-entropy (sigmoid head) or cross-entropy (softmax head) of `score`'s logits. */
 function singleRelationLoss(model: JointModel, enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, targets: RelationTargets, reduction: Reduction): tf.Scalar {
   const logits = model.relationHead.score(enc, spanReps, pairs, true); // [B, P, R(+1)]
-  return model.relationMode === 'multi-label'
-    ? relationBinaryCrossEntropy(logits, targets as tf.Tensor3D, pairs.pairMask, reduction)
-    : relationCrossEntropy(logits, targets as tf.Tensor2D, pairs.pairMask, reduction);
+  return reduceLoss(reduction, 'relationSamples', (r) =>
+    model.relationMode === 'multi-label'
+      ? relationBinaryCrossEntropy(logits, targets as tf.Tensor3D, pairs.pairMask, r)
+      : relationCrossEntropy(logits, targets as tf.Tensor2D, pairs.pairMask, r),
+  );
 }
 
 /** Throws when the model has an STSN tagger, which only the `stsn` strategy trains. */
@@ -133,6 +139,7 @@ function phasedRelationHead(model: JointModel): TwoPhaseRelationHead | null {
  * weight per gold instance, as SpERT's single softmax does, and keeps the
  * relative weight of positives and negatives inside phase one (its calibration).
  * On 200 demo sentences, 3 epochs: dev NER 0 with `1 / N_t`, 86.8 with this.
+ * A shard of a batch ({@link Reduction} `batch-mean`) divides by the batch's gold entities.
  */
 function entityPhaseOneLossPerGold(
   binary: tf.Tensor3D,
@@ -141,6 +148,7 @@ function entityPhaseOneLossPerGold(
   reduction: Reduction,
 ): tf.Scalar {
   if (reduction === 'sum') return entityPhaseOneLoss(binary, labels, mask, 'sum');
+  if (reduction !== 'mean') return reduceLoss(reduction, 'goldEntities', (r) => entityPhaseOneLoss(binary, labels, mask, r));
   return tf.tidy(() => {
     const gold = tf.logicalAnd(tf.notEqual(mask, tf.scalar(0, mask.dtype)), tf.greater(labels, 0)); // [B, S]
     return tf.div(entityPhaseOneLoss(binary, labels, mask, 'sum'), tf.maximum(tf.sum(tf.cast(gold, 'float32')), 1)) as tf.Scalar; // []
@@ -174,7 +182,9 @@ export function twoPhaseLoss(): LossStrategy {
       if (!classifier) return singleEntityLoss(model, reps, labels, spanMask, reduction);
       return tf.tidy(() => {
         const { binary, types } = classifier.classifyPhases(reps, true); // [B, S, 2], [B, S, T]
-        const loss = tf.add(entityPhaseOneLossPerGold(binary, labels, spanMask, reduction), entityPhaseTwoLoss(types, labels, spanMask, reduction)) as tf.Scalar;
+        const phaseOne = entityPhaseOneLossPerGold(binary, labels, spanMask, reduction); // []
+        const phaseTwo = reduceLoss(reduction, 'goldEntities', (r) => entityPhaseTwoLoss(types, labels, spanMask, r)); // []
+        const loss = tf.add(phaseOne, phaseTwo) as tf.Scalar;
         const logits = combinePhaseLogits(binary, types, classifier.config().threshold) as tf.Tensor3D; // [B, S, T + 1]
         return { loss, logits };
       });
@@ -187,7 +197,9 @@ export function twoPhaseLoss(): LossStrategy {
         const labels = targets as tf.Tensor2D; // [B, P] classes (the head is a softmax head: R + 1 outputs)
         // Phase one keeps Eq. 11's 1 / N_t here: pairs are far less imbalanced than spans (a few negatives per gold
         // relation), and dividing by the gold count would turn batches without a relation into plain sums.
-        return tf.add(relationPhaseOneLoss(binary, labels, pairs.pairMask, reduction), relationPhaseTwoLoss(types, labels, pairs.pairMask, reduction)) as tf.Scalar;
+        const phaseOne = reduceLoss(reduction, 'relationSamples', (r) => relationPhaseOneLoss(binary, labels, pairs.pairMask, r)); // []
+        const phaseTwo = reduceLoss(reduction, 'goldRelations', (r) => relationPhaseTwoLoss(types, labels, pairs.pairMask, r)); // []
+        return tf.add(phaseOne, phaseTwo) as tf.Scalar;
       });
     },
     combine: (entity, relation) => tf.tidy(() => tf.add(entity, relation) as tf.Scalar),

@@ -20,12 +20,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, makeBatches, type Document, type TypeSchema } from '@spanrel/datasets';
 import type * as tf from '@tensorflow/tfjs-core';
-import { disposeNamedTensors, trainStep, type AdamW } from '@spanrel/tensor-core';
+import { disposeNamedTensors, type AdamW } from '@spanrel/tensor-core';
 import type { JointSpec } from '../config/joint-spec.js';
 import { checkSpec } from '../config/check-spec.js';
 import { loadModel, saveModel } from '../io/model-folder.js';
 import { buildModel } from '../model/build-model.js';
 import type { JointModel } from '../model/joint-model.js';
+import { localBatchStep, type BatchStep } from './batch-step.js';
 import {
   hasCheckpoint,
   initialTrainerState,
@@ -41,7 +42,6 @@ import { makeOptimizer } from './make-optimizer.js';
 import { lossStrategy } from './loss-strategy.js';
 import { sampleBatch } from './samplers.js';
 import type { TrainingBatch } from './training-batch.js';
-import { trainingLosses } from './training-loss.js';
 
 export const BEST_MODEL_DIR = 'model';
 export const TRAIN_LOG_FILE = 'train-log.jsonl';
@@ -97,6 +97,12 @@ export interface TrainOptions {
    * on this thread. `shardedDevPredictor` (`@spanrel/joint/parallel`) uses every core.
    */
   predictDev?: DevPredictor;
+  /**
+   * How each batch's step is computed; default `localBatchStep` (this thread).
+   * `dataParallelSteps` (`@spanrel/joint/parallel`) computes the gradients of
+   * batches of 2 or more sentences on worker threads as well.
+   */
+  batchStep?: BatchStep;
   /**
    * Called after every optimizer step (after the checkpoint that step may have
    * written). Throwing stops training at once, as a kill would (tests use it).
@@ -200,7 +206,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     emit({ type: 'start', resumed, epochs: t.epochs, stepsPerEpoch, totalSteps, epoch: state.epoch, position: state.position, globalStep: state.globalStep });
     let lastCheckpointStep = state.globalStep;
     let lastCheckpointTime = Date.now();
-    const sampling = t.sampling.strategy === 'all-spans' ? t.sampling : undefined;
+    const batchStep = options.batchStep ?? localBatchStep;
 
     while (!state.finished && state.epoch < t.epochs) {
       const epoch = state.epoch;
@@ -211,18 +217,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (let position = state.position; position < batches.length; position++) {
         const docs = batches[position].map((i) => options.train[i]);
         const batch = trainingBatch(spec, schema, docs, epoch, position);
-        let parts = [0, 0];
         const lr = optimizer.currentLr();
-        const loss = trainStep(
-          params,
-          () => {
-            const losses = trainingLosses(model, batch, sampling, t.lossReduction, t.loss);
-            parts = [losses.entityLoss.dataSync()[0], losses.relationLoss.dataSync()[0]];
-            return losses.loss;
-          },
-          optimizer,
-          t.clipNorm === null ? {} : { clip: t.clipNorm },
-        );
+        const { loss, entityLoss, relationLoss } = await batchStep(model, batch, { spec, optimizer, globalStep: state.globalStep });
+        const parts = [entityLoss, relationLoss];
         if (!Number.isFinite(loss)) throw new Error(`training diverged: the loss of step ${state.globalStep + 1} (epoch ${epoch + 1}, batch ${position + 1}) is ${loss}`);
         state.position = position + 1;
         state.globalStep += 1;

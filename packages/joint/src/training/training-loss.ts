@@ -11,6 +11,7 @@ import { keptSpanLimit, limitKeptSpans } from '../decoding/decode.js';
 import { decoderViews, goldTagsOf, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { gatherSpanLabels } from '../model/span-labels.js';
 import type { JointModel } from '../model/joint-model.js';
+import type { Reduction } from './loss-reduction.js';
 import { lossStrategy, type LossStrategy } from './loss-strategy.js';
 import type { AllSpansBatch, SampledBatch, TrainingBatch } from './training-batch.js';
 
@@ -42,14 +43,15 @@ function withTagLoss(strategy: LossStrategy, entityLoss: tf.Scalar, relationLoss
  * `mean`: each loss is averaged over its samples in the batch (SpERT). The
  * pairs carry the gold classes of their spans (`PairBatch.spanLabels`) for
  * heads with entity-type features. The loss strategy (`training.loss`; absent =
- * entity + relation loss) computes the loss terms and the objective.
+ * entity + relation loss) computes the loss terms and the objective. A shard of
+ * a batch (data-parallel training) passes the batch's counts (`BatchMean`).
  */
-export function sampledTrainingLoss(model: JointModel, batch: SampledBatch, reduction: 'mean' | 'sum', loss: LossSpec | LossStrategy = lossStrategy(undefined)): TrainingLosses {
+export function sampledTrainingLoss(model: JointModel, batch: SampledBatch, reduction: Reduction, loss: LossSpec | LossStrategy = lossStrategy(undefined)): TrainingLosses {
   const numTypes = model.relationHead.numTypes; // R
   const strategy = 'check' in loss ? loss : lossStrategy(loss);
   return tf.tidy(() => {
     const goldTags = model.tagger ? goldTagsOf(model.schema, batch.tokens, batch.entitySpans, batch.entityLabels) : null;
-    const views = decoderViews(model, batch.tokens, true, goldTags); // entity / relation: hidden [B, T, D]
+    const views = decoderViews(model, batch.tokens, true, goldTags, reduction); // entity / relation: hidden [B, T, D]
     const enc = views.entity;
     const [batchSize, seqLen] = enc.hidden.shape; // B, T
     const { spans, spanMask } = spansToTensor(batch.entitySpans); // [B, S, 2], [B, S]
@@ -124,13 +126,13 @@ export function allSpansTrainingLoss(
   model: JointModel,
   batch: AllSpansBatch,
   sampling: AllSpansSamplingSpec,
-  reduction: 'mean' | 'sum',
+  reduction: Reduction,
   loss: LossSpec | LossStrategy = lossStrategy(undefined),
 ): TrainingLosses {
   const strategy = 'check' in loss ? loss : lossStrategy(loss);
   return tf.tidy(() => {
     const goldTags = model.tagger ? goldTagsOf(model.schema, batch.tokens, batch.spans, batch.labels) : null;
-    const views = decoderViews(model, batch.tokens, true, goldTags); // entity / relation: hidden [B, T, D]
+    const views = decoderViews(model, batch.tokens, true, goldTags, reduction); // entity / relation: hidden [B, T, D]
     const enc = views.entity;
     const [batchSize, seqLen] = enc.hidden.shape; // B, T
     const { spans, spanMask } = spansToTensor(batch.spans); // [B, S, 2], [B, S]
@@ -168,7 +170,7 @@ export function trainingLosses(
   model: JointModel,
   batch: TrainingBatch,
   sampling: AllSpansSamplingSpec | undefined,
-  reduction: 'mean' | 'sum',
+  reduction: Reduction,
   loss?: LossSpec,
 ): TrainingLosses {
   const strategy = lossStrategy(loss);
