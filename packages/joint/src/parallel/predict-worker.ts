@@ -5,6 +5,7 @@
  * Built to `dist/predict-worker.js`; never imported by the library itself.
  */
 import { parentPort } from 'node:worker_threads';
+import { installOnnxFeedForwardRuntime } from '@spanrel/encoders';
 import { initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { emptyDecodeStats } from '../decoding/decode.js';
 import { loadModel } from '../io/model-folder.js';
@@ -14,6 +15,8 @@ import type { PredictReply, PredictRequest } from './predict-messages.js';
 if (!parentPort) throw new Error('predict-worker: run this file as a worker thread (new Worker), not as a script');
 const port = parentPort;
 const reply = (message: PredictReply) => port.postMessage(message);
+// As the package's Node entry does: the heads' MLPs infer on onnxruntime when it loads, as on the calling thread.
+installOnnxFeedForwardRuntime();
 let model: JointModel | null = null;
 let started: string | null = null;
 
