@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inPlaceParameterWrites } from '@spanrel/tensor-core';
-import type { OnnxRuntime, OnnxSyncSession } from '../onnx/onnxruntime-module.js';
+import type { OnnxRuntime } from '../onnx/onnxruntime-module.js';
+import { WeightBoundSession } from '../onnx/weight-bound-session.js';
 import type { BertModel } from './bert-model.js';
 import { buildBertOnnxModel, BERT_ONNX_OUTPUT } from './bert-onnx-graph.js';
 
@@ -18,55 +18,34 @@ import { buildBertOnnxModel, BERT_ONNX_OUTPUT } from './bert-onnx-graph.js';
  * weight once (during training that is once per dev evaluation).
  */
 export class OnnxBertRunner {
-  private session: OnnxSyncSession | null = null;
-  private builtFrom: readonly object[] = [];
-  private builtAtWrites = -1;
-  private sessionThreads = 0;
-  private buildCount = 0;
+  private readonly weights: WeightBoundSession;
 
   constructor(
     private readonly bert: BertModel,
     /** The onnxruntime-node the sessions are made with. */
     readonly runtime: OnnxRuntime,
-  ) {}
+  ) {
+    this.weights = new WeightBoundSession(runtime, () => bert.parameters().values(), () => buildBertOnnxModel(bert), { runner: 'onnx-bert-runner', graph: 'BERT' });
+  }
 
   /** How many sessions were built so far (tests, benchmarks). */
   get builds(): number {
-    return this.buildCount;
-  }
-
-  private dataIds(): object[] {
-    return [...this.bert.parameters().values()].map((v) => v.dataId as object);
+    return this.weights.builds;
   }
 
   /** True when no session exists or the weights (or the thread count asked for) changed since it was built. */
   stale(threads: number): boolean {
-    if (!this.session || this.builtAtWrites !== inPlaceParameterWrites() || this.sessionThreads !== threads) return true;
-    const ids = this.dataIds();
-    return ids.length !== this.builtFrom.length || ids.some((id, i) => id !== this.builtFrom[i]);
+    return this.weights.stale(threads);
   }
 
   /** Builds the session now when stale (else nothing): to move the build out of a timed region. */
   prepare(threads: number): void {
-    if (!this.stale(threads)) return;
-    this.release();
-    const ids = this.dataIds();
-    const writes = inPlaceParameterWrites();
-    try {
-      this.session = this.runtime.createSession(buildBertOnnxModel(this.bert), threads);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`onnx-bert-runner: onnxruntime-node ${this.runtime.version} did not take the BERT graph (${why}); setOnnxInference(false) runs inference in tfjs`, { cause: e });
-    }
-    this.builtFrom = ids;
-    this.builtAtWrites = writes;
-    this.sessionThreads = threads;
-    this.buildCount++;
+    this.weights.prepare(threads);
   }
 
   /** Forgets the session: the next run builds one from the weights as they are then. */
   invalidate(): void {
-    this.release();
+    this.weights.release();
   }
 
   /**
@@ -76,12 +55,11 @@ export class OnnxBertRunner {
    * @returns float32 `[B, N, D]` last-layer states, as `BertModel.apply(..., false)` gives them
    */
   run(inputIds: ArrayLike<number>, attentionMask: ArrayLike<number>, batchSize: number, length: number, threads: number): tf.Tensor3D {
-    this.prepare(threads);
     const dims = [batchSize, length];
     const ids = BigInt64Array.from(inputIds, (x) => BigInt(x)); // [B, N]
     const mask = BigInt64Array.from(attentionMask, (x) => BigInt(x)); // [B, N]
     const types = new BigInt64Array(batchSize * length); // [B, N] one segment: type 0, as BertEmbeddings
-    const out = this.session!.run(
+    const out = this.weights.session(threads).run(
       { input_ids: { data: ids, dims }, attention_mask: { data: mask, dims }, token_type_ids: { data: types, dims } },
       BERT_ONNX_OUTPUT,
     );
@@ -94,8 +72,6 @@ export class OnnxBertRunner {
 
   /** Releases the session's native memory. */
   release(): void {
-    this.session?.release();
-    this.session = null;
-    this.builtFrom = [];
+    this.weights.release();
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inPlaceParameterWrites, type BiLstm } from '@spanrel/tensor-core';
-import type { OnnxRuntime, OnnxSyncSession } from '../onnx/onnxruntime-module.js';
+import type { BiLstm } from '@spanrel/tensor-core';
+import type { OnnxRuntime } from '../onnx/onnxruntime-module.js';
+import { WeightBoundSession } from '../onnx/weight-bound-session.js';
 import { BILSTM_ONNX_INPUTS, BILSTM_ONNX_OUTPUT, buildBiLstmOnnxModel } from './bilstm-onnx-graph.js';
 
 /**
@@ -13,55 +14,34 @@ import { BILSTM_ONNX_INPUTS, BILSTM_ONNX_OUTPUT, buildBiLstmOnnxModel } from './
  * rebuild for any other way of writing weights.
  */
 export class OnnxBiLstmRunner {
-  private session: OnnxSyncSession | null = null;
-  private builtFrom: readonly object[] = [];
-  private builtAtWrites = -1;
-  private sessionThreads = 0;
-  private buildCount = 0;
+  private readonly weights: WeightBoundSession;
 
   constructor(
     private readonly bilstm: BiLstm,
     /** The onnxruntime-node the sessions are made with. */
     readonly runtime: OnnxRuntime,
-  ) {}
+  ) {
+    this.weights = new WeightBoundSession(runtime, () => bilstm.parameters().values(), () => buildBiLstmOnnxModel(bilstm), { runner: 'onnx-bilstm-runner', graph: 'BiLSTM' });
+  }
 
   /** How many sessions were built so far (tests, benchmarks). */
   get builds(): number {
-    return this.buildCount;
-  }
-
-  private dataIds(): object[] {
-    return [...this.bilstm.parameters().values()].map((v) => v.dataId as object);
+    return this.weights.builds;
   }
 
   /** True when no session exists or the weights (or the thread count asked for) changed since it was built. */
   stale(threads: number): boolean {
-    if (!this.session || this.builtAtWrites !== inPlaceParameterWrites() || this.sessionThreads !== threads) return true;
-    const ids = this.dataIds();
-    return ids.length !== this.builtFrom.length || ids.some((id, i) => id !== this.builtFrom[i]);
+    return this.weights.stale(threads);
   }
 
-  /** Builds the session now when stale (else nothing). */
+  /** Builds the session now when stale (else nothing): to move the build out of a timed region. */
   prepare(threads: number): void {
-    if (!this.stale(threads)) return;
-    this.release();
-    const ids = this.dataIds();
-    const writes = inPlaceParameterWrites();
-    try {
-      this.session = this.runtime.createSession(buildBiLstmOnnxModel(this.bilstm), threads);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`onnx-bilstm-runner: onnxruntime-node ${this.runtime.version} did not take the BiLSTM graph (${why}); setOnnxInference(false) runs inference in tfjs`, { cause: e });
-    }
-    this.builtFrom = ids;
-    this.builtAtWrites = writes;
-    this.sessionThreads = threads;
-    this.buildCount++;
+    this.weights.prepare(threads);
   }
 
   /** Forgets the session: the next run builds one from the weights as they are then. */
   invalidate(): void {
-    this.release();
+    this.weights.release();
   }
 
   /**
@@ -72,9 +52,8 @@ export class OnnxBiLstmRunner {
    * @returns `[B, T, 2H]`, as `BiLstm.apply(x, mask, false)` gives it (to float rounding)
    */
   run(x: tf.Tensor3D, mask: tf.Tensor2D, lengths: Int32Array, threads: number): tf.Tensor3D {
-    this.prepare(threads);
     const [B, T, D] = x.shape;
-    const out = this.session!.run(
+    const out = this.weights.session(threads).run(
       {
         [BILSTM_ONNX_INPUTS.x]: { data: x.dataSync() as Float32Array, dims: [B, T, D] },
         [BILSTM_ONNX_INPUTS.lengths]: { data: lengths, dims: [B] },
@@ -91,8 +70,6 @@ export class OnnxBiLstmRunner {
 
   /** Releases the session's native memory. */
   release(): void {
-    this.session?.release();
-    this.session = null;
-    this.builtFrom = [];
+    this.weights.release();
   }
 }
