@@ -13,7 +13,7 @@ export * from './portable.js';
 // where it loads; `setOnnxInference(false)` / `setFusedKernels(false)` keep them on tfjs.
 installOnnxFeedForwardRuntime();
 
-export { buildModel } from './model/build-model.js';
+export { buildModel, resolveEntityOverlap } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';
 export { loadModel, saveModel, writeModelFiles } from './io/model-folder.js';
 export { resolveModelFolder } from './io/resolve-model-folder.js';

@@ -49,6 +49,7 @@ export {
   type DecodeStats,
   type SentenceInput,
 } from './decoding/decode.js';
+export { hasOverlappingEntities, keepNonOverlapping, type EntityOverlap } from './decoding/non-overlapping-spans.js';
 export { assembleDocument, assembleScoredDocument, type DecodedRelation, type DecodedSpan, type DocumentScores } from './decoding/assemble-document.js';
 
 export {

@@ -63,7 +63,7 @@ class SpecChecker {
   }
 }
 
-const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'tokenInteraction', 'tagger', 'maxSpanWidth', 'maxKeptSpans', 'keptSpansPerWord', 'minKeptSpans', 'decodeBatchSize', 'training'];
+const TOP = ['preset', 'seed', 'encoder', 'spanHead', 'entityClassifier', 'relationHead', 'tokenInteraction', 'tagger', 'maxSpanWidth', 'maxKeptSpans', 'keptSpansPerWord', 'minKeptSpans', 'decodeBatchSize', 'entityOverlap', 'training'];
 const TRAINING = [
   'epochs',
   'batchSize',
@@ -109,6 +109,7 @@ export function checkSpec(spec: unknown, source = 'config'): asserts spec is Joi
   if (c.value('keptSpansPerWord') !== undefined) c.number('keptSpansPerWord', Number.MIN_VALUE, Infinity, true);
   if (c.value('minKeptSpans') !== undefined) c.int('minKeptSpans', 1);
   c.int('decodeBatchSize', 1);
+  if (c.value('entityOverlap') !== undefined) c.oneOf('entityOverlap', ['auto', 'allow', 'flat']);
   if (c.object('training', TRAINING)) {
     c.int('training.epochs', 1);
     c.int('training.batchSize', 1);

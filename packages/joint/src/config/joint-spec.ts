@@ -1,3 +1,4 @@
+import type { EntityOverlap } from '../decoding/non-overlapping-spans.js';
 import type { ComponentSpec } from './component-spec.js';
 
 /**
@@ -200,5 +201,12 @@ export interface JointSpec {
   minKeptSpans?: number;
   /** Sentences per batch at decoding. */
   decodeBatchSize: number;
+  /**
+   * Overlapping predicted entities at decoding: `allow` (keep every span classified
+   * as an entity, the papers), `flat` (the most probable of overlapping spans wins),
+   * or `auto` (absent: `flat` when no training document has overlapping entities,
+   * `allow` otherwise; decided when the model is built and saved with it).
+   */
+  entityOverlap?: 'auto' | EntityOverlap;
   training: TrainingSpec;
 }

@@ -21,6 +21,9 @@ import { train, trainingBatch } from '../training/train.js';
 import { trainingLosses } from '../training/training-loss.js';
 import { decodeBatch, decodeLimits, emptyDecodeStats, keptSpanLimit, limitKeptSpans } from './decode.js';
 
+/** Every span the classifier accepts is kept (the tiny corpus has no overlapping entities, so `auto` would decode flat). */
+const ALLOW = { entityOverlap: 'allow' };
+
 const root = mkdtempSync(join(tmpdir(), 'spanrel-decode-cap-'));
 
 beforeAll(async () => {
@@ -80,7 +83,7 @@ for (const presetName of ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'] as con
   describe(`${presetName}: a classifier that accepts every span`, () => {
     it('keeps at most keptSpanLimit(words) spans per sentence, the most probable, and counts the cap', async () => {
       const docs = devDocs();
-      const model = await buildModel(tinySpec(presetName), TINY_SCHEMA, tinyCorpus(12));
+      const model = await buildModel(tinySpec(presetName, ALLOW), TINY_SCHEMA, tinyCorpus(12));
       try {
         acceptEverySpan(model);
         const stats = emptyDecodeStats();
@@ -110,7 +113,7 @@ for (const presetName of ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'] as con
 
     it('scoring pairs a slice of sentences at a time (decodeLimits.pairWords) predicts the same, leaking nothing', async () => {
       const docs = devDocs();
-      const model = await buildModel(tinySpec(presetName), TINY_SCHEMA, tinyCorpus(12));
+      const model = await buildModel(tinySpec(presetName, ALLOW), TINY_SCHEMA, tinyCorpus(12));
       const saved = decodeLimits.pairWords;
       try {
         acceptEverySpan(model);
@@ -129,8 +132,8 @@ for (const presetName of ['spert', 'dixit', 'ji2020', 'twophase', 'stsn'] as con
     });
 
     it('the kept spans are the most probable of the uncapped decoding', async () => {
-      const model = await buildModel(tinySpec(presetName, { maxSpanWidth: 4 }), TINY_SCHEMA, tinyCorpus(12));
-      const uncapped = await buildModel(tinySpec(presetName, { maxSpanWidth: 4, keptSpansPerWord: null }), TINY_SCHEMA, tinyCorpus(12));
+      const model = await buildModel(tinySpec(presetName, { ...ALLOW, maxSpanWidth: 4 }), TINY_SCHEMA, tinyCorpus(12));
+      const uncapped = await buildModel(tinySpec(presetName, { ...ALLOW, maxSpanWidth: 4, keptSpansPerWord: null }), TINY_SCHEMA, tinyCorpus(12));
       try {
         acceptEverySpan(model);
         acceptEverySpan(uncapped);
@@ -181,7 +184,7 @@ describe('training with the cap', () => {
 describe('dev evaluation with the cap', () => {
   it('reports the cap in its counts and in one line', async () => {
     const docs = devDocs();
-    const model = await buildModel(tinySpec('spert'), TINY_SCHEMA, tinyCorpus(12));
+    const model = await buildModel(tinySpec('spert', ALLOW), TINY_SCHEMA, tinyCorpus(12));
     try {
       const normal = evaluateOnDev(model, docs).decoding;
       expect(normal.sentences).toBe(docs.length);
@@ -223,7 +226,7 @@ describe('span cap settings', () => {
   });
 
   it('are checked in a spec, and may be absent from it', () => {
-    const spec = tinySpec('spert');
+    const spec = tinySpec('spert', ALLOW);
     expect([spec.keptSpansPerWord, spec.minKeptSpans]).toEqual([0.4, 8]);
     expect(() => checkSpec({ ...spec, keptSpansPerWord: 0, minKeptSpans: 0.5 })).toThrow(/keptSpansPerWord must be a number in .*\n?.*minKeptSpans must be an integer >= 1/s);
     const { keptSpansPerWord: _k, minKeptSpans: _m, ...old } = spec;

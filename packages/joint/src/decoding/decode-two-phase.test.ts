@@ -114,7 +114,7 @@ it('twophase: decoding scores pairs with the predicted entity types of the kept 
   // No symmetric relation type here, so the naive loop need not reorder arguments.
   const schema = { ...TINY_SCHEMA, relations: TINY_SCHEMA.relations.map((r) => ({ ...r, symmetric: false })) };
   const docs = tinyCorpus(3);
-  const model = await buildModel(tinySpec('twophase', { maxSpanWidth: 3, decodeBatchSize: 3, keptSpansPerWord: null }), schema, docs);
+  const model = await buildModel(tinySpec('twophase', { maxSpanWidth: 3, decodeBatchSize: 3, keptSpansPerWord: null, entityOverlap: 'allow' }), schema, docs);
   // Varied decisions: random classifier weights; phase one keeps a minority of the spans.
   let seed = 21;
   for (const module of [model.entityClassifier, model.relationHead]) {

@@ -6,6 +6,7 @@ import type { JointModel } from '../model/joint-model.js';
 import { DEFAULT_KEPT_SPANS_PER_WORD, DEFAULT_MIN_KEPT_SPANS, type DecodingSettings } from '../model/model-config.js';
 import { decoderViews, relationSpanReps, sharesViews } from '../model/decoder-views.js';
 import { packSpanLabels } from '../model/span-labels.js';
+import { keepNonOverlapping } from './non-overlapping-spans.js';
 import { assembleScoredDocument, type DecodedRelation, type DecodedSpan, type DocumentScores } from './assemble-document.js';
 
 /** A sentence to predict: its words, and what identifies it (carried into the output; a `Document` fits). */
@@ -115,7 +116,8 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
     const { spans, spanMask } = spansToTensor(candidates); // [B, S, 2], [B, S]
     const reps = model.spanHead.embed(enc, spans, spanMask, false); // [B, S, D']
     const logits = model.entityClassifier.classify(reps, false); // [B, S, 1 + entity types]
-    const predicted = filterSpans(logits, spanMask);
+    const classified = filterSpans(logits, spanMask);
+    const predicted = model.decoding.entityOverlap === 'flat' ? keepNonOverlapping(classified, candidates) : classified;
     const limits = tokens.map((words) => keptSpanLimit(words.length, model.decoding));
     const kept = limitKeptSpans(predicted, limits);
     if (stats) countCap(stats, predicted, kept);

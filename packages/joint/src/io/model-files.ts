@@ -61,6 +61,7 @@ export function checkModelConfig(raw: unknown, path: string): JointModelConfig {
   }
   if (c.minKeptSpans !== undefined && (!Number.isInteger(c.minKeptSpans) || c.minKeptSpans < 1)) throw new Error(`${path}: "minKeptSpans" must be a positive integer`);
   if (!Number.isInteger(c.decodeBatchSize) || c.decodeBatchSize! < 1) throw new Error(`${path}: "decodeBatchSize" must be a positive integer`);
+  if (c.entityOverlap !== undefined && c.entityOverlap !== 'allow' && c.entityOverlap !== 'flat') throw new Error(`${path}: "entityOverlap" must be "allow" or "flat", got ${JSON.stringify(c.entityOverlap)}`);
   return c as JointModelConfig;
 }
 
@@ -118,6 +119,7 @@ export function buildLoadedModel(
       keptSpansPerWord: config.keptSpansPerWord,
       minKeptSpans: config.minKeptSpans,
       decodeBatchSize: config.decodeBatchSize,
+      entityOverlap: config.entityOverlap,
     });
     const weightsPath = joinPath(location, MODEL_WEIGHTS_FILE);
     const { tensors } = decodeSafetensors(files.weights, { source: weightsPath });

@@ -4,6 +4,7 @@ import type { RelationHead } from '@spanrel/relation-heads';
 import { TagVocabulary, type EntityClassifier, type SpanHead, type StsnTagger, type StsnTokenInteraction } from '@spanrel/span-heads';
 import { registry, Rng } from '@spanrel/tensor-core';
 import type { JointSpec } from '../config/joint-spec.js';
+import { hasOverlappingEntities, type EntityOverlap } from '../decoding/non-overlapping-spans.js';
 import { JointModel } from './joint-model.js';
 import { registerJointComponents } from './register-components.js';
 
@@ -67,6 +68,12 @@ function buildStsnParts(
   return { tokenInteraction, tagger };
 }
 
+/** A spec's `entityOverlap` for the model: `auto` (or absent) becomes `flat` when no training document has overlapping entities. */
+export function resolveEntityOverlap(setting: JointSpec['entityOverlap'], trainDocs: readonly Document[]): EntityOverlap {
+  if (setting === 'allow' || setting === 'flat') return setting;
+  return trainDocs.some((doc) => hasOverlappingEntities(doc.entities)) ? 'allow' : 'flat';
+}
+
 /**
  * A fresh (untrained) {@link JointModel} for a spec and a label schema:
  * components are built through the registry by name from their configs, with
@@ -117,6 +124,7 @@ export async function buildModel(spec: JointSpec, schema: TypeSchema, trainDocs:
       keptSpansPerWord: spec.keptSpansPerWord,
       minKeptSpans: spec.minKeptSpans,
       decodeBatchSize: spec.decodeBatchSize,
+      entityOverlap: resolveEntityOverlap(spec.entityOverlap, trainDocs),
     });
   } catch (e) {
     for (const part of built) part.dispose?.();

@@ -100,6 +100,8 @@ export class JointModel {
       ...decoding,
       keptSpansPerWord: decoding.keptSpansPerWord === undefined ? DEFAULT_KEPT_SPANS_PER_WORD : decoding.keptSpansPerWord,
       minKeptSpans: decoding.minKeptSpans ?? DEFAULT_MIN_KEPT_SPANS,
+      // A model saved before this setting keeps overlapping entities, as it did then.
+      entityOverlap: decoding.entityOverlap ?? 'allow',
     };
   }
 

@@ -1,3 +1,4 @@
+import type { EntityOverlap } from '../decoding/non-overlapping-spans.js';
 import type { ComponentSpec } from '../config/component-spec.js';
 
 /** Value of `format` in a saved model's `config.json`. */
@@ -30,6 +31,12 @@ export interface DecodingSettings {
   minKeptSpans?: number;
   /** Sentences per batch. */
   decodeBatchSize: number;
+  /**
+   * Overlapping predicted entities: `allow` keeps them all, `flat` keeps the most
+   * probable of each overlapping group (see `EntityOverlap`). Absent (a model saved
+   * before this setting): `allow`.
+   */
+  entityOverlap?: EntityOverlap;
 }
 
 /**
