@@ -7,6 +7,10 @@
  * head over every span, the entity classifier, and the rest (selection, the
  * relation head over the pairs, JS decoding) as the remainder of `predict`.
  * One untrained model per variant (as bench-speed.mjs), wasm, one thread.
+ * `--entity-overlap allow|flat|auto` sets the spec's decoding of overlapping
+ * spans (an untrained model accepts many: `auto` = flat on CoNLL04 pairs far
+ * fewer); `--build-context-mask` makes the relation head read the pair context
+ * mask whatever it declares (the cost before `readsContext`).
  *
  * With `--compare R`: instead, R rounds of evaluation only (the weights fixed,
  * so no session is rebuilt inside the timing), chunk by chunk of 8 sentences,
@@ -14,7 +18,7 @@
  * path (`setFusedKernels(false)`), which goes first; prints both rates, the
  * ratio and whether the predictions are the same.
  *
- *   node packages/joint/bench/bench-profile-eval.mjs [--variant dixit+glove] [--eval N] [--top N] [--fused false] [--onnx false] [--onnx-threads N] [--compare R]
+ *   node packages/joint/bench/bench-profile-eval.mjs [--variant dixit+glove] [--eval N] [--top N] [--fused false] [--onnx false] [--onnx-threads N] [--compare R] [--entity-overlap allow] [--build-context-mask]
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' }, compare: { type: 'string' } } });
+const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' }, compare: { type: 'string' }, 'entity-overlap': { type: 'string' }, 'build-context-mask': { type: 'boolean' } } });
 const variant = values.variant ?? 'dixit+glove';
 const rerun = rerunWithWinkNodePath(SELF, [variant]);
 if (rerun !== undefined && rerun !== null && rerun !== false) process.exit(await rerun);
@@ -41,12 +45,15 @@ const log = (l) => process.stderr.write(`${l}\n`);
 log(`backend ${core.describeBackend()}, fused ${values.fused !== 'false'}, onnx ${values.onnx !== 'false'} (${encoders.onnxInferenceThreads()} threads)`);
 const files = dataFiles(resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')));
 const { glove, modelVariant } = splitGlove(variant);
-const spec = joint.variantSpec(modelVariant, { overrides: glove ? { encoder: gloveEncoderOverride() } : {}, source: 'bench-profile-eval' });
+const overrides = { ...(glove ? { encoder: gloveEncoderOverride() } : {}), ...(values['entity-overlap'] ? { entityOverlap: values['entity-overlap'] } : {}) };
+const spec = joint.variantSpec(modelVariant, { overrides, source: 'bench-profile-eval' });
 if (glove) delete spec.encoder.config.wordEmbedding.dim;
 const schema = datasets.readTypeSchema(files.types);
 const trainDocs = datasets.readDocuments(files.train, { schema });
 const devDocs = datasets.readDocuments(files.dev, { schema });
 const model = await joint.buildModel(spec, schema, trainDocs, devDocs);
+// --build-context-mask: the cost before relation heads declared `readsContext` (every pair batch built its [B, P, T] mask).
+if (values['build-context-mask']) Object.defineProperty(model.relationHead, 'readsContext', { value: true });
 const evalDocs = devDocs.slice(0, Number(values.eval ?? 48));
 model.predict(evalDocs.slice(0, 8)); // warm-up
 if (values.compare !== undefined) {

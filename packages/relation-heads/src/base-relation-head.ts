@@ -29,6 +29,8 @@ export abstract class BaseRelationHead extends BaseModule implements RelationHea
   readonly contextDim: number;
   readonly numTypes: number;
   readonly maxPairs: number;
+  /** See `RelationHead.readsContext`; a head that never reads `pairs.contextMask` overrides it with `false`. */
+  readonly readsContext: boolean = true;
   /** Settings of the shared fields, defaults filled in. */
   protected readonly base: Required<RelationHeadBaseConfig>;
   /** Seeds the subclass's weights. */
@@ -78,13 +80,10 @@ export abstract class BaseRelationHead extends BaseModule implements RelationHea
   score(enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, training: boolean): tf.Tensor3D {
     this.checkInputs(enc, spanReps, pairs);
     const [batchSize, numPairs] = pairs.pairMask.shape; // B, P
-    const seqLen = enc.hidden.shape[1]; // T
     if (numPairs === 0) return tf.zeros([batchSize, 0, this.outputDim]) as tf.Tensor3D; // [B, 0, outputDim]
     return tf.tidy(() => {
       const pairMask = tf.cast(tf.notEqual(pairs.pairMask, tf.scalar(0, pairs.pairMask.dtype)), 'float32') as tf.Tensor2D; // [B, P]
-      const wordMask = tf.reshape(tf.cast(tf.notEqual(enc.mask, tf.scalar(0, enc.mask.dtype)), 'float32'), [batchSize, 1, seqLen]); // [B, 1, T]
-      const realContext = tf.mul(tf.cast(tf.notEqual(pairs.contextMask, tf.scalar(0, pairs.contextMask.dtype)), 'float32'), wordMask); // [B, P, T]
-      const contextMask = tf.mul(realContext, tf.expandDims(pairMask, 2)) as tf.Tensor3D; // [B, P, T]
+      const contextMask = this.readsContext ? realContextMask(pairs.contextMask, enc.mask, pairMask) : pairs.contextMask; // [B, P, T]
       const safePairs = tf.where(tf.cast(tf.expandDims(pairMask, 2), 'bool'), pairs.pairs, tf.zerosLike(pairs.pairs)) as tf.Tensor3D; // [B, P, 2] padding -> (0, 0)
       const clean: PairBatch = { ...pairs, pairs: safePairs, pairMask, contextMask };
       if (numPairs <= this.maxPairs) return zeroMaskedRows(this.scoreChunk(enc, spanReps, clean, training), pairMask); // [B, P, outputDim]
@@ -141,4 +140,12 @@ export abstract class BaseRelationHead extends BaseModule implements RelationHea
     });
     if (outOfRange) throw new Error(`${kind}: a real pair in pairs.pairs indexes a span outside [0, K=${numSpans})`);
   }
+}
+
+/** The context mask limited to real words and real pairs (float 0/1), whatever the caller's mask held there. `[B, P, T]`. */
+function realContextMask(contextMask: tf.Tensor3D, wordMask: tf.Tensor2D, pairMask: tf.Tensor2D): tf.Tensor3D {
+  const [batchSize, seqLen] = wordMask.shape; // B, T
+  const words = tf.reshape(tf.cast(tf.notEqual(wordMask, tf.scalar(0, wordMask.dtype)), 'float32'), [batchSize, 1, seqLen]); // [B, 1, T]
+  const realContext = tf.mul(tf.cast(tf.notEqual(contextMask, tf.scalar(0, contextMask.dtype)), 'float32'), words); // [B, P, T]
+  return tf.mul(realContext, tf.expandDims(pairMask, 2)) as tf.Tensor3D; // [B, P, T]
 }

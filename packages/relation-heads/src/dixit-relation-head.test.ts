@@ -54,6 +54,27 @@ describe('DixitRelationHead ("dixit-relation-head.v1")', () => {
     expect(maxAbsDiff(logits[0][0], logits[0][3])).toBeGreaterThan(1e-6);
   });
 
+  it('does not read the context mask: pairs built without it (zeros) score the same, chunked too', () => {
+    expect(head.readsContext).toBe(false);
+    const without = allPairs(spans, spanMask, 8, { context: false });
+    try {
+      expect(without.contextMask.shape).toEqual(pairs.contextMask.shape);
+      expect(tf.max(without.contextMask).arraySync()).toBe(0);
+      expect(tf.max(pairs.contextMask).arraySync()).toBe(1); // the real mask has words between some pairs
+      expect(without.pairs.arraySync()).toEqual(pairs.pairs.arraySync());
+      expect(without.pairMask.arraySync()).toEqual(pairs.pairMask.arraySync());
+      const chunked = new DixitRelationHead({ ...head.config(), maxPairs: 5 });
+      tf.tidy(() => {
+        const expected = head.score(fake.enc, reps, pairs, false).arraySync();
+        expect(head.score(fake.enc, reps, without, false).arraySync()).toEqual(expected);
+        expect(maxAbsDiff(chunked.score(fake.enc, reps, without, false).arraySync(), expected)).toBeLessThan(1e-6);
+      });
+      chunked.dispose();
+    } finally {
+      disposePairBatch(without);
+    }
+  });
+
   it('scores in chunks with the same result and leaks nothing', () => {
     const chunked = new DixitRelationHead({ ...head.config(), maxPairs: 5 });
     tf.tidy(() => {

@@ -33,6 +33,8 @@ export class DixitRelationHead extends BaseRelationHead {
   static readonly kind = 'dixit-relation-head.v1';
   readonly name = DixitRelationHead.kind;
   readonly outputDim: number;
+  /** Pairs are `[g_i; g_j; g_i * g_j]`: no words between the spans. */
+  override readonly readsContext = false;
   private readonly hiddenDims: number[];
   private readonly dropoutRate: number;
   private readonly mlp: FeedForward;

@@ -26,6 +26,12 @@ export interface PairBatch {
 export interface PairBatchOptions {
   /** int32 `[B, K]` entity classes of the spans, carried along in the batch (not copied). */
   spanLabels?: tf.Tensor2D;
+  /**
+   * `false`: `contextMask` is all zeros, not the words between the spans (for a
+   * head whose `readsContext` is false: the `[B, P, T]` comparisons are skipped).
+   * Default true. {@link allPairs} only.
+   */
+  context?: boolean;
 }
 
 function checkSpans(op: string, spans: tf.Tensor3D, seqLen: number): void {
@@ -78,7 +84,7 @@ export function allPairs(spans: tf.Tensor3D, spanMask: tf.Tensor2D, seqLen: numb
     const pairs = tf.broadcastTo(tf.stack([first, second], 1), [batchSize, numPairs, 2]) as tf.Tensor3D; // [B, P, 2]
     const real = tf.cast(tf.notEqual(spanMask, tf.scalar(0, spanMask.dtype)), 'float32'); // [B, K]
     const pairMask = tf.mul(tf.gather(real, first, 1), tf.gather(real, second, 1)) as tf.Tensor2D; // [B, P]
-    const contextMask = zeroMaskedRows(betweenSpansMask(spans, pairs, seqLen), pairMask); // [B, P, T]
+    const contextMask = options.context === false ? (tf.zeros([batchSize, numPairs, seqLen]) as tf.Tensor3D) : zeroMaskedRows(betweenSpansMask(spans, pairs, seqLen), pairMask); // [B, P, T]
     return { pairs, pairMask, contextMask };
   });
   return { ...built, spans, ...(options.spanLabels ? { spanLabels: options.spanLabels } : {}) };

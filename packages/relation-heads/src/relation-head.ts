@@ -38,6 +38,12 @@ export interface RelationHead extends Module {
   /** Largest number of pairs scored at once. */
   readonly maxPairs: number;
   /**
+   * `false`: the head never reads `pairs.contextMask` (Dixit's `[g_i; g_j; g_i * g_j]`),
+   * so callers may build pairs without it (`allPairs(..., { context: false })`: zeros)
+   * and skip the `[B, P, T]` mask work. Absent or `true`: the head reads it.
+   */
+  readonly readsContext?: boolean;
+  /**
    * @param enc encoder output, `hidden [B, T, contextDim]`
    * @param spanReps `[B, K, inputDim]`, the spans `pairs.pairs` indexes
    * @param pairs the candidates

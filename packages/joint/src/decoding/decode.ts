@@ -125,7 +125,7 @@ export function decodeBatch(model: JointModel, tokens: readonly (readonly string
     const gatheredReps = gatherKeptSpans(shared ? model.spanHead.relationFeatures(reps) : reps, spans, kept.indices); // reps [B, K, Dr or D']
     const gathered = shared ? gatheredReps : { ...gatheredReps, reps: relationSpanReps(model, views, gatheredReps.reps, gatheredReps.spans, gatheredReps.mask, false) }; // reps [B, K, Dr]
     const spanLabels = packSpanLabels(kept.classes, gathered.mask.shape[1]); // [B, K] predicted classes
-    const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
+    const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels, context: model.relationHead.readsContext !== false }); // pairs [B, P, 2] over K
     const relations = predictRelations(model, views.relation, gathered.reps, pairs);
     if (stats) stats.pairs += kept.indices.reduce((n, k) => n + k.length * (k.length - 1), 0);
     return candidates.map((list, b) => ({

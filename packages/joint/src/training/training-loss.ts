@@ -154,7 +154,7 @@ export function allSpansTrainingLoss(
     const gathered = gatherKeptSpans(sharesViews(views) ? model.spanHead.relationFeatures(reps) : reps, spans, selected); // reps [B, K, D' or Dr]
     const relReps = sharesViews(views) ? gathered.reps : relationSpanReps(model, views, gathered.reps, gathered.spans, gathered.mask, true); // [B, K, Dr]
     const spanLabels = gatherSpanLabels(labels, gathered); // [B, K] gold classes of the selected spans
-    const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels }); // pairs [B, P, 2] over K
+    const pairs = allPairs(gathered.spans, gathered.mask, seqLen, { spanLabels, context: model.relationHead.readsContext !== false }); // pairs [B, P, 2] over K
     const targets = gatheredRelationTargets(model, batch, selected, pairs); // [B, P(, R)]
     const relLoss = strategy.relationLoss(model, views.relation, relReps, pairs, targets, reduction);
     return { ...withTagLoss(strategy, entityLoss, relLoss, views.tagLoss) };
