@@ -11,7 +11,7 @@
  *
  *   node packages/joint/bench/bench-train.mjs [--presets spert,dixit,dixit+glove]
  *     [--epochs N] [--quick] [--data ../shared/data/conll04] [--out runs/bench-train]
- *     [--resume] [--backend auto|wasm|cpu|tensorflow] [--seed N] [--time-budget MIN]
+ *     [--resume] [--backend auto|wasm|cpu|tensorflow] [--seed N] [--time-budget MIN] [--train-workers N]
  *   node packages/joint/bench/bench-train.mjs --list
  *
  * Variants: a preset name (`spert`, `dixit`, `ji2020`, `twophase`, `stsn`) trains
@@ -89,7 +89,10 @@ ${USAGE_INDENT}  ${wrapList(joint.VARIANT_NAMES.filter((n) => !joint.PRESET_NAME
   --seed N        the spec's seed (default the preset's)
   --time-budget M stop a variant after the epoch past which one more would exceed M minutes of
                   training + dev evaluation (default ${DEFAULT_TIME_BUDGET} for full runs, none with --quick;
-                  0 = no limit), so a preset with a paper's long schedule fits the machine budget`;
+                  0 = no limit), so a preset with a paper's long schedule fits the machine budget
+  --train-workers N  gradient worker threads beside the main one (data-parallel training, as
+                  spanrel train --train-workers; default 0): pays where a step is arithmetic-bound
+                  (STSN's attention layers, BERT), not where it is bound by kernel calls`;
 }
 
 const OPTIONS = {
@@ -103,6 +106,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   seed: { type: 'string' },
   'time-budget': { type: 'string' },
+  'train-workers': { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean' },
   worker: { type: 'string' }, // internal: train one variant in this process
@@ -177,7 +181,13 @@ async function runWorker(values) {
   let trainPeakRss = 0;
   let lastReport = Date.now();
   const started = Date.now();
+  const trainWorkers = values['train-workers'] === undefined ? 0 : Number(values['train-workers']);
+  if (!Number.isInteger(trainWorkers) || trainWorkers < 0) throw new Error(`--train-workers must be an integer >= 0, got "${values['train-workers']}"`);
+  const gradientWorkers = trainWorkers > 0 && !evalOnly ? (await import('@spanrel/joint/parallel')).dataParallelSteps({ workers: trainWorkers, snapshotDir: join(outDir, 'train-snapshot') }) : null;
+  if (gradientWorkers) log(`training: batches on ${trainWorkers + 1} threads (--train-workers ${trainWorkers})`);
+  // (the workers are closed whatever happens: a live worker would keep the process from exiting)
   const result = evalOnly ? await lastRun(outDir) : await train({
+    ...(gradientWorkers ? { batchStep: gradientWorkers.batchStep } : {}),
     spec,
     schema,
     train: trainDocs,
@@ -204,7 +214,7 @@ async function runWorker(values) {
         log(`time budget: stopping after epoch ${event.epoch} (${event.minutesUsed.toFixed(1)} of ${event.budgetMinutes} min used; one more epoch would pass it)`);
       }
     },
-  });
+  }).finally(() => gradientWorkers?.close());
 
   // Test: the best dev model, timed.
   const t0 = process.hrtime.bigint();
@@ -272,7 +282,7 @@ async function lastRun(outDir) {
 
 function runChild(variant, values) {
   const args = [SELF, '--worker', variant, '--data', values.data, '--out', values.out];
-  for (const flag of ['epochs', 'backend', 'seed', 'time-budget']) if (values[flag] !== undefined) args.push(`--${flag}`, values[flag]);
+  for (const flag of ['epochs', 'backend', 'seed', 'time-budget', 'train-workers']) if (values[flag] !== undefined) args.push(`--${flag}`, values[flag]);
   for (const flag of ['quick', 'resume', 'eval-only']) if (values[flag]) args.push(`--${flag}`);
   const env = variant.endsWith(GLOVE_SUFFIX) ? withWinkNodePath(process.env) : { ...process.env };
   return new Promise((resolveRun) => {
