@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchedIndexSelect } from './batched-index-select.js';
 
 /** The words of every span, padded to a common width, with the mask of real words. */
 export interface SpanSelection {
@@ -15,7 +14,9 @@ export interface SpanSelection {
  *
  * - `W` = `maxWidth` when given (spans wider than that keep their first `maxWidth`
  *   words), else the widest span of the batch (at least 1). Computing it reads
- *   `spans` back from the device once; pass `maxWidth` in hot paths to avoid that.
+ *   `spans` back from the device once more.
+ * - The slot indices and the mask are computed in JS from one read-back of
+ *   `spans` (a small int tensor; gradients flow to `x` only).
  * - Positions past a span's end, before 0 or at/after `T` are masked and read
  *   nothing out of range (they read an appended zero row, so their value is 0).
  *   An empty or padding span (`end <= start`, e.g. `(0, 0)`) is fully masked, so
@@ -42,20 +43,33 @@ export function batchedSpanSelect(x: tf.Tensor3D, spans: tf.Tensor3D, maxWidth?:
     throw new Error(`batchedSpanSelect: maxWidth must be a positive integer, got ${maxWidth}`);
   }
   const width = maxWidth ?? widestSpan(spans); // W
-  const seqLen = x.shape[1]; // T
+  const [batchSize, numSpans] = spans.shape; // B, S
+  const [, seqLen, dim] = x.shape; // T, D
+  // The slots' word indices are integer bookkeeping on a small tensor: computed in JS from one
+  // read-back of `spans`, they replace a dozen broadcasting int kernels (slow on wasm) per call.
+  const bounds = spans.dataSync(); // flat [B * S * 2]
+  const rows = new Int32Array(batchSize * numSpans * width); // row of the padded [B * (T + 1), D] matrix per slot
+  const maskValues = new Float32Array(batchSize * numSpans * width);
+  for (let b = 0; b < batchSize; b++) {
+    const zeroRow = b * (seqLen + 1) + seqLen; // the appended zero row of sentence b
+    for (let s = 0; s < numSpans; s++) {
+      const span = b * numSpans + s;
+      const [start, end] = [bounds[2 * span], bounds[2 * span + 1]];
+      for (let w = 0; w < width; w++) {
+        const position = start + w;
+        const inRange = position >= 0 && position < end && position < seqLen; // never read past T
+        rows[span * width + w] = inRange ? b * (seqLen + 1) + position : zeroRow;
+        maskValues[span * width + w] = inRange ? 1 : 0;
+      }
+    }
+  }
   return tf.tidy(() => {
-    const starts = tf.slice(spans, [0, 0, 0], [-1, -1, 1]); // [B, S, 1]
-    const ends = tf.slice(spans, [0, 0, 1], [-1, -1, 1]); // [B, S, 1]
-    const offsets = tf.reshape(tf.range(0, width, 1, 'int32'), [1, 1, width]); // [1, 1, W]
-    const positions = tf.add(starts, offsets); // [B, S, W] word index of each slot
-    const inSpan = tf.logicalAnd(tf.less(positions, ends), tf.greaterEqual(positions, 0)); // [B, S, W]
-    const inRange = tf.logicalAnd(inSpan, tf.less(positions, seqLen)); // [B, S, W] never read past T
     // Masked slots read an appended zero row (index T) instead of being zeroed
     // afterwards: one concat of [B, 1, D] instead of a [B, S, W, D] multiply.
-    const padded = tf.concat([x, tf.zeros([x.shape[0], 1, x.shape[2]])], 1); // [B, T + 1, D]
-    const safePositions = tf.where(inRange, positions, tf.fill(positions.shape, seqLen, 'int32')); // [B, S, W] in [0, T]
-    const values = batchedIndexSelect(padded, safePositions) as tf.Tensor4D; // [B, S, W, D] masked -> 0
-    const mask = tf.cast(inRange, 'float32') as tf.Tensor3D; // [B, S, W]
+    const padded = tf.reshape(tf.concat([x, tf.zeros([batchSize, 1, dim])], 1), [batchSize * (seqLen + 1), dim]); // [B * (T + 1), D]
+    const picked = tf.gather(padded, tf.tensor1d(rows, 'int32'), 0); // [B * S * W, D]
+    const values = tf.reshape(picked, [batchSize, numSpans, width, dim]) as tf.Tensor4D; // [B, S, W, D] masked -> 0
+    const mask = tf.tensor3d(maskValues, [batchSize, numSpans, width]); // [B, S, W]
     return { values, mask };
   });
 }
