@@ -205,6 +205,26 @@ describe('patched wasm: beyond the stock cpu backend', () => {
     expect(tf.engine().backend.numDataIds()).toBe(buffers);
   });
 
+  it('clones without copying: a clone shares its data, either one outlives the other; gradients through saved tensors unchanged', () => {
+    const backend = tf.engine().backend;
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const buffers = backend.numDataIds();
+    const copy = tf.clone(x);
+    expect(backend.numDataIds()).toBe(buffers); // no new buffer
+    expect(backend.refCount(x.dataId)).toBe(2);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4, 5, 6]); // still readable after the original is gone
+    expect(backend.refCount(copy.dataId)).toBe(1);
+    copy.dispose();
+    expect(backend.numDataIds()).toBe(buffers - 1); // the shared buffer is freed with its last reference
+    // Gradients through kernels that save their inputs (tfjs clones them for the backward pass) are unchanged.
+    const a = randomTensor([4, 5], 7);
+    const grads = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.exp(t), tf.sigmoid(t))))([a]);
+    const expected = tf.tidy(() => tf.mul(tf.exp(a), tf.add(tf.sigmoid(a), tf.mul(tf.sigmoid(a), tf.sub(1, tf.sigmoid(a))))));
+    expect(maxAbsDiff(grads[0].dataSync(), expected.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([a, expected, ...grads]);
+  });
+
   it('is idempotent', () => {
     expect(isWasmPatched()).toBe(true);
     const again = patchWasmForTraining();

@@ -8,6 +8,7 @@ import { installTrainingGradients } from './gradients/index.js';
 import { unsortedSegmentSumWasm } from './kernels/unsorted-segment-sum.js';
 import { conv2dBackpropFilterWasm } from './kernels/conv2d-backprop-filter-wasm.js';
 import { batchMatMulWasm, fusedMatMulWasm } from './kernels/mat-mul-wasm.js';
+import { identitySharedWasm } from './kernels/identity-shared-wasm.js';
 import { oneHotWasm } from './kernels/one-hot-wasm.js';
 import { rowCopyKernels } from './kernels/row-copy-kernels.js';
 import { maskedMaxPoolKernels } from './kernels/masked-max-pool-kernels.js';
@@ -56,6 +57,9 @@ export function isWasmPatched(): boolean {
  *    element-by-element C++ loop;
  *  - `Tile` (`tf.broadcastTo`): each input row copied once, repeats as block
  *    copies (`copyWithin`);
+ *  - `Identity` (`tf.clone`, which tfjs runs on every tensor a kernel saves for
+ *    its gradient): shares the input's data with a reference count, as the cpu
+ *    backend does, instead of copying it;
  *  - every other kernel registered for cpu but missing on wasm (depthwise-conv
  *    gradients, `Einsum`, ragged ops): runs the cpu kernel through a copy;
  *  - the `BatchMatMul` / `SquaredDifference` / `GatherNd` gradients of
@@ -79,6 +83,7 @@ export function patchWasmForTraining(): WasmPatchReport {
   replaceKernel('BatchMatMul', 'wasm', batchMatMulWasm, WASM_PATCH_TAG);
   replaceKernel('_FusedMatMul', 'wasm', fusedMatMulWasm, WASM_PATCH_TAG);
   replaceKernel('OneHot', 'wasm', oneHotWasm, WASM_PATCH_TAG);
+  replaceKernel('Identity', 'wasm', identitySharedWasm, WASM_PATCH_TAG);
   for (const [name, kernel] of Object.entries(rowCopyKernels('wasm', wasmStore))) replaceKernel(name, 'wasm', kernel, WASM_PATCH_TAG);
   const ownKernels = {
     ...maskedMaxPoolKernels(wasmStore),
@@ -92,7 +97,7 @@ export function patchWasmForTraining(): WasmPatchReport {
   replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm, WASM_PATCH_TAG);
   return {
     implemented: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', ...Object.keys(ownKernels)],
-    replaced: ['BatchMatMul', '_FusedMatMul', 'OneHot', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'GatherV2', 'Tile'],
+    replaced: ['BatchMatMul', '_FusedMatMul', 'OneHot', 'Identity', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'GatherV2', 'Tile'],
     forwardedToCpu: forwarded,
     gradients,
     changed: true,
