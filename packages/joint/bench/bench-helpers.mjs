@@ -37,6 +37,28 @@ export function gloveEncoderOverride() {
   return { config: { wordEmbedding: { mode: 'fixed', source: `npm:${WINK_PACKAGE}` } } };
 }
 
+/**
+ * The spec of a bench variant name (`ji2020/-local+glove`): `variantSpec` of the
+ * model variant with `overrides`, and with `+glove` the fixed wink vectors. The
+ * preset's trained-table `dim` survives the key-by-key merge into the fixed
+ * config, so it is dropped (the vectors set the size). `variantSpec` is the
+ * built `@spanrel/joint`'s; `encoder` an encoder flag (`bert:<dir>`).
+ */
+export function benchVariantSpec(variantSpec, variant, { overrides = {}, source, encoder } = {}) {
+  const { glove, modelVariant } = splitGlove(variant);
+  const spec = variantSpec(modelVariant, { overrides: glove ? { encoder: gloveEncoderOverride(), ...overrides } : overrides, source, ...(encoder ? { encoder } : {}) });
+  if (glove) delete spec.encoder.config.wordEmbedding.dim;
+  return spec;
+}
+
+/** Bytes of the current thread's wasm heap (`tf`: the loaded tfjs-core; 0 on another backend). The heap only grows. */
+export function wasmHeapBytes(tf) {
+  const w = tf.backend().wasm;
+  if (!w) return 0;
+  const memory = w.wasmMemory ?? w.asm?.memory ?? w.wasmExports?.memory;
+  return memory?.buffer?.byteLength ?? w.HEAP8?.length ?? 0;
+}
+
 /** Installs the wink vectors into WINK_PREFIX with npm unless they are there. */
 export function ensureWinkInstalled() {
   const main = join(WINK_PREFIX, 'node_modules', WINK_PACKAGE, 'package.json');

@@ -23,7 +23,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, dataFiles, rerunWithWinkNodePath, wasmHeapBytes } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 2 ** 20;
@@ -55,13 +55,6 @@ const parallel = await import('@spanrel/joint/parallel');
 const datasets = await import('@spanrel/datasets');
 await core.initBackend(values.backend ? { backend: values.backend } : {});
 
-/** Bytes of this thread's wasm heap (0 on another backend). */
-function wasmHeapBytes() {
-  const w = tf.backend().wasm;
-  if (!w) return 0;
-  const memory = w.wasmMemory ?? w.asm?.memory ?? w.wasmExports?.memory;
-  return memory?.buffer?.byteLength ?? w.HEAP8?.length ?? 0;
-}
 
 /** One memory sample, in MB (tensors: a count). */
 function sample(label) {
@@ -71,7 +64,7 @@ function sample(label) {
     label,
     rssMB: m.rss / MB,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    wasmHeapMB: wasmHeapBytes() / MB,
+    wasmHeapMB: wasmHeapBytes(tf) / MB,
     tensors: t.numTensors,
     tensorMB: t.numBytes / MB,
     v8HeapUsedMB: m.heapUsed / MB,
@@ -101,12 +94,9 @@ function record(label) {
   return s;
 }
 
-const { glove, modelVariant } = splitGlove(values.preset);
 const overrides = values.overrides ? JSON.parse(values.overrides) : {};
-if (glove) overrides.encoder = gloveEncoderOverride();
 overrides.training = { ...(overrides.training ?? {}), epochs: Number(values.epochs), timeBudgetMinutes: null };
-const spec = joint.variantSpec(modelVariant, { overrides, source: `bench-memory ${values.preset}`, ...(values.encoder ? { encoder: values.encoder } : {}) });
-if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
+const spec = benchVariantSpec(joint.variantSpec, values.preset, { overrides, source: `bench-memory ${values.preset}`, encoder: values.encoder });
 
 const files = dataFiles(values.data);
 const schema = datasets.readTypeSchema(files.types);

@@ -20,19 +20,18 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, gloveEncoderOverride, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, dataFiles, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 async function compareVariant(variant, opts, { core, joint, datasets }) {
   const { glove, modelVariant } = splitGlove(variant);
-  const spec = joint.variantSpec(modelVariant, {
-    overrides: { ...(glove ? { encoder: gloveEncoderOverride() } : {}), training: { epochs: 1 } },
+  const spec = benchVariantSpec(joint.variantSpec, variant, {
+    overrides: { training: { epochs: 1 } },
     source: `bench-paths-agree ${variant}`,
-    ...(modelVariant === 'spert' && !glove ? { encoder: `bert:${opts.bert}` } : {}),
+    encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined,
   });
-  if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);
   const train = datasets.readDocuments(files.train, { schema }).slice(0, opts.train);

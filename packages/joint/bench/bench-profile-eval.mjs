@@ -23,7 +23,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, dataFiles, rerunWithWinkNodePath } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const { values } = parseArgs({ options: { variant: { type: 'string' }, eval: { type: 'string' }, top: { type: 'string' }, data: { type: 'string' }, fused: { type: 'string' }, onnx: { type: 'string' }, 'onnx-threads': { type: 'string' }, compare: { type: 'string' }, 'entity-overlap': { type: 'string' }, 'build-context-mask': { type: 'boolean' } } });
@@ -44,10 +44,8 @@ encoders.setOnnxInference(values.onnx !== 'false', values['onnx-threads'] ? { th
 const log = (l) => process.stderr.write(`${l}\n`);
 log(`backend ${core.describeBackend()}, fused ${values.fused !== 'false'}, onnx ${values.onnx !== 'false'} (${encoders.onnxInferenceThreads()} threads)`);
 const files = dataFiles(resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')));
-const { glove, modelVariant } = splitGlove(variant);
-const overrides = { ...(glove ? { encoder: gloveEncoderOverride() } : {}), ...(values['entity-overlap'] ? { entityOverlap: values['entity-overlap'] } : {}) };
-const spec = joint.variantSpec(modelVariant, { overrides, source: 'bench-profile-eval' });
-if (glove) delete spec.encoder.config.wordEmbedding.dim;
+const overrides = values['entity-overlap'] ? { entityOverlap: values['entity-overlap'] } : {};
+const spec = benchVariantSpec(joint.variantSpec, variant, { overrides, source: 'bench-profile-eval' });
 const schema = datasets.readTypeSchema(files.types);
 const trainDocs = datasets.readDocuments(files.train, { schema });
 const devDocs = datasets.readDocuments(files.dev, { schema });

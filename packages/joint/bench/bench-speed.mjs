@@ -54,7 +54,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, gloveEncoderOverride, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, dataFiles, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const REFERENCE = {
@@ -106,13 +106,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
 async function benchVariant(variant, opts, libs) {
   const { tf, joint, parallel, datasets, core } = libs;
   const { glove, modelVariant } = splitGlove(variant);
-  const overrides = glove ? { encoder: gloveEncoderOverride() } : {};
-  const spec = joint.variantSpec(modelVariant, {
-    overrides,
-    source: `bench-speed ${variant}`,
-    ...(modelVariant === 'spert' && !glove ? { encoder: `bert:${opts.bert}` } : {}),
-  });
-  if (glove) delete spec.encoder.config.wordEmbedding.dim; // as bench-train: the trained table's dim does not apply
+  const spec = benchVariantSpec(joint.variantSpec, variant, { source: `bench-speed ${variant}`, encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined });
   if (opts.batchSize) spec.training.batchSize = opts.batchSize;
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);

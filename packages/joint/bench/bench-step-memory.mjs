@@ -17,7 +17,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, dataFiles, gloveEncoderOverride, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, dataFiles, rerunWithWinkNodePath, wasmHeapBytes } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 2 ** 20;
@@ -46,12 +46,7 @@ const joint = await import('@spanrel/joint');
 const datasets = await import('@spanrel/datasets');
 await core.initBackend(values.backend ? { backend: values.backend } : {});
 
-function wasmHeapMB() {
-  const w = tf.backend().wasm;
-  const memory = w?.wasmMemory ?? w?.asm?.memory ?? w?.wasmExports?.memory;
-  return (memory?.buffer?.byteLength ?? 0) / MB;
-}
-const state = () => `wasm heap ${wasmHeapMB().toFixed(0)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, ${tf.memory().numTensors} tensors`;
+const state = () => `wasm heap ${(wasmHeapBytes(tf) / MB).toFixed(0)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, ${tf.memory().numTensors} tensors`;
 
 /** The profile's summary: peak tfjs bytes and the kernels with the largest outputs. */
 function report(label, info, top) {
@@ -84,11 +79,8 @@ function tapeHoldings(top) {
   return { total, count: seen.size, rows: [...rows.values()].sort((a, b) => b.bytes - a.bytes).slice(0, top) };
 }
 
-const { glove, modelVariant } = splitGlove(values.preset);
 const overrides = values.overrides ? JSON.parse(values.overrides) : {};
-if (glove) overrides.encoder = gloveEncoderOverride();
-const spec = joint.variantSpec(modelVariant, { overrides, source: `bench-step-memory ${values.preset}`, ...(values.encoder ? { encoder: values.encoder } : {}) });
-if (glove) delete spec.encoder.config.wordEmbedding.dim;
+const spec = benchVariantSpec(joint.variantSpec, values.preset, { overrides, source: `bench-step-memory ${values.preset}`, encoder: values.encoder });
 const files = dataFiles(values.data);
 const schema = datasets.readTypeSchema(files.types);
 const trainDocs = datasets.readDocuments(files.train, { schema });

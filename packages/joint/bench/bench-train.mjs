@@ -42,7 +42,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GLOVE_SUFFIX, REPO_ROOT, WINK_PACKAGE, dataFiles, ensureWinkInstalled, gloveEncoderOverride, splitGlove, withWinkNodePath } from './bench-helpers.mjs';
+import { GLOVE_SUFFIX, REPO_ROOT, WINK_PACKAGE, benchVariantSpec, dataFiles, ensureWinkInstalled, splitGlove, withWinkNodePath } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 /** Every preset, and Dixit with the fixed GloVe-derived vectors (the paper's setting). */
@@ -126,9 +126,8 @@ function positiveInt(value, flag) {
 // Worker: one variant, in its own process.
 
 /** The spec overrides of a variant and the flags. */
-function overridesFor(glove, epochs, seed, timeBudgetMinutes) {
+function overridesFor(epochs, seed, timeBudgetMinutes) {
   const overrides = {};
-  if (glove) overrides.encoder = gloveEncoderOverride();
   overrides.training = { timeBudgetMinutes };
   if (epochs !== undefined) overrides.training.epochs = epochs;
   if (seed !== undefined) overrides.seed = seed;
@@ -148,11 +147,7 @@ async function runWorker(values) {
   const epochs = positiveInt(values.epochs, '--epochs') ?? (quick ? QUICK.epochs : undefined);
   const budget = values['time-budget'] === undefined ? (quick ? 0 : DEFAULT_TIME_BUDGET) : Number(values['time-budget']);
   if (!(budget >= 0)) throw new UsageError(`--time-budget must be a number of minutes >= 0, got "${values['time-budget']}"`);
-  const spec = variantSpec(modelVariant, { overrides: overridesFor(glove, epochs, positiveInt(values.seed, '--seed'), budget > 0 ? budget : null), source: `variant ${variant}` });
-  if (glove) {
-    // variantSpec (resolveSpec) merges key by key, so the trained table's `dim` survives in the fixed config: drop it.
-    delete spec.encoder.config.wordEmbedding.dim;
-  }
+  const spec = benchVariantSpec(variantSpec, variant, { overrides: overridesFor(epochs, positiveInt(values.seed, '--seed'), budget > 0 ? budget : null), source: `variant ${variant}` });
 
   const files = dataFiles(values.data);
   const schema = readTypeSchema(files.types);

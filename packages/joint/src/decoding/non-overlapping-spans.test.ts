@@ -6,14 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, type Document } from '@spanrel/datasets';
 import { initBackend } from '@spanrel/tensor-core';
 import { checkSpec } from '../config/check-spec.js';
 import { loadModel, MODEL_CONFIG_FILE, saveModel } from '../io/model-folder.js';
 import { buildModel, resolveEntityOverlap } from '../model/build-model.js';
-import type { JointModel } from '../model/joint-model.js';
+import { acceptEverySpan } from '../testing/accept-every-span.js';
 import { TINY_SCHEMA, tinyCorpus, tinySpec } from '../testing/tiny-corpus.js';
 import { decodeBatch } from './decode.js';
 import { hasOverlappingEntities, keepNonOverlapping } from './non-overlapping-spans.js';
@@ -126,23 +125,13 @@ describe('entityOverlap setting', () => {
     await expect(loadModel(dir)).rejects.toThrow(/config\.json: "entityOverlap" must be "allow" or "flat"/);
   });
 
-  /** Rigs the classifier so that every span is an entity (`none` bias -30), with distinct scores from its weights. */
-  function acceptEverySpan(model: JointModel): void {
-    const bias = [...model.entityClassifier.parameters()].find(([name, v]) => name.endsWith('bias') && v.rank === 1 && v.shape[0] === model.entityClassifier.outputDim);
-    if (!bias) throw new Error('no output bias');
-    bias[1].assign(tf.tensor1d([-30, ...new Array(model.entityClassifier.outputDim - 1).fill(0)]));
-  }
-
   for (const presetName of ['spert', 'twophase', 'stsn'] as const) {
     it(`${presetName}: flat decoding keeps what keepNonOverlapping keeps of the allow decoding, before the cap`, async () => {
       const options = { maxSpanWidth: 3, keptSpansPerWord: null, maxKeptSpans: null };
       const allow = await buildModel(tinySpec(presetName, { ...options, entityOverlap: 'allow' }), TINY_SCHEMA, tinyCorpus(12));
       const flat = await buildModel(tinySpec(presetName, { ...options, entityOverlap: 'flat' }), TINY_SCHEMA, tinyCorpus(12));
       try {
-        for (const m of [allow, flat]) if (presetName !== 'twophase') acceptEverySpan(m);
-        if (presetName === 'twophase') {
-          for (const m of [allow, flat]) for (const [name, v] of m.entityClassifier.parameters()) if (name.startsWith('binary.') && name.endsWith('bias') && v.shape[0] === 2) v.assign(tf.tensor1d([-30, 30]));
-        }
+        for (const m of [allow, flat]) acceptEverySpan(m);
         const tokens = [tinyCorpus(3, 2)[2].tokens.slice(0, 7), tinyCorpus(3, 2)[0].tokens.slice(0, 5)];
         const [all, kept] = [decodeBatch(allow, tokens), decodeBatch(flat, tokens)];
         tokens.forEach((words, b) => {

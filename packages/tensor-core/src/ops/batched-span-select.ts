@@ -13,8 +13,7 @@ export interface SpanSelection {
  * as a `[B, S, W, D]` block padded to the width `W` and a `[B, S, W]` mask.
  *
  * - `W` = `maxWidth` when given (spans wider than that keep their first `maxWidth`
- *   words), else the widest span of the batch (at least 1). Computing it reads
- *   `spans` back from the device once more.
+ *   words), else the widest span of the batch (at least 1).
  * - The slot indices and the mask are computed in JS from one read-back of
  *   `spans` (a small int tensor; gradients flow to `x` only).
  * - Positions past a span's end, before 0 or at/after `T` are masked and read
@@ -42,12 +41,12 @@ export function batchedSpanSelect(x: tf.Tensor3D, spans: tf.Tensor3D, maxWidth?:
   if (maxWidth !== undefined && (!Number.isInteger(maxWidth) || maxWidth < 1)) {
     throw new Error(`batchedSpanSelect: maxWidth must be a positive integer, got ${maxWidth}`);
   }
-  const width = maxWidth ?? widestSpan(spans); // W
   const [batchSize, numSpans] = spans.shape; // B, S
   const [, seqLen, dim] = x.shape; // T, D
   // The slots' word indices are integer bookkeeping on a small tensor: computed in JS from one
   // read-back of `spans`, they replace a dozen broadcasting int kernels (slow on wasm) per call.
   const bounds = spans.dataSync(); // flat [B * S * 2]
+  const width = maxWidth ?? widestSpan(bounds); // W
   const rows = new Int32Array(batchSize * numSpans * width); // row of the padded [B * (T + 1), D] matrix per slot
   const maskValues = new Float32Array(batchSize * numSpans * width);
   for (let b = 0; b < batchSize; b++) {
@@ -74,9 +73,8 @@ export function batchedSpanSelect(x: tf.Tensor3D, spans: tf.Tensor3D, maxWidth?:
   });
 }
 
-/** max(end - start) over all spans, at least 1. Reads `spans` back synchronously. */
-function widestSpan(spans: tf.Tensor3D): number {
-  const bounds = spans.dataSync(); // flat [B * S * 2]
+/** max(end - start) over all spans (flat `[B * S * 2]` bounds), at least 1. */
+function widestSpan(bounds: ArrayLike<number>): number {
   let widest = 1;
   for (let i = 0; i + 1 < bounds.length; i += 2) widest = Math.max(widest, bounds[i + 1] - bounds[i]);
   return widest;
