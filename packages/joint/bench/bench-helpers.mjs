@@ -83,14 +83,28 @@ export function winkOnNodePath(env) {
 }
 
 /**
- * The largest difference between two sets of tensors (name -> values)
- * relative to each tensor's scale: max over tensors of
+ * Values below this magnitude are float noise (absolute): a tensor whose every
+ * value stays under it after a step is one the exact gradient does not move.
+ */
+export const NOISE_FLOOR = 1e-6;
+
+/**
+ * Compares two sets of tensors (name -> values): the largest difference
+ * relative to each tensor's scale, max over tensors of
  * max|a - b| / max(|a|, |b|). (Per element it would be dominated by
  * zero-initialised biases: after a step or two they are +-lr, and an Adam
  * step flips sign with the last bit of a near-zero gradient.)
+ * Tensors whose scale is under {@link NOISE_FLOOR} on both sides are set
+ * aside and reported apart (`noise`: names, largest absolute difference):
+ * a weight with an exactly zero gradient (BERT's attention key biases, since
+ * softmax is shift-invariant) gets a rounding-noise gradient that Adam scales
+ * to a +-lr step, so any other summation order (XNNPACK against the stock
+ * loop) gives it another sign; its values stay ~1e-9 and change no output.
  */
-export function maxTensorRelDiff(a, b) {
-  let worst = 0;
+export function compareTensorSets(a, b) {
+  let maxRelDiff = 0;
+  let worst = null;
+  const noise = { names: [], maxAbsDiff: 0 };
   for (const [name, x] of a) {
     const y = b.get(name);
     let diff = 0;
@@ -99,9 +113,25 @@ export function maxTensorRelDiff(a, b) {
       diff = Math.max(diff, Math.abs(x[i] - y[i]));
       scale = Math.max(scale, Math.abs(x[i]), Math.abs(y[i]));
     }
-    if (diff > 0) worst = Math.max(worst, diff / scale);
+    if (scale < NOISE_FLOOR) {
+      noise.names.push(name);
+      noise.maxAbsDiff = Math.max(noise.maxAbsDiff, diff);
+    } else if (diff > 0 && diff / scale > maxRelDiff) {
+      maxRelDiff = diff / scale;
+      worst = name;
+    }
   }
-  return worst;
+  return { maxRelDiff, worst, noise };
+}
+
+/** {@link compareTensorSets}' largest relative difference. */
+export function maxTensorRelDiff(a, b) {
+  return compareTensorSets(a, b).maxRelDiff;
+}
+
+/** A note on the tensors {@link compareTensorSets} set aside, or '' when none. */
+export function noiseNote({ noise }) {
+  return noise.names.length === 0 ? '' : ` (${noise.names.length} tensors at the noise floor, |value| < ${NOISE_FLOOR}, set aside: max abs diff ${noise.maxAbsDiff.toExponential(1)}, e.g. ${noise.names[0]})`;
 }
 
 /** The data files, and the BERT folder's config when plain `spert` (small BERT) is among `variants`, that are missing. */

@@ -20,7 +20,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, benchVariantSpec, dataFiles, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -57,7 +57,9 @@ async function compareVariant(variant, opts, { core, joint, datasets }) {
       core.setFusedKernels(true);
     }
   }
-  const weightsMaxRelDiff = maxTensorRelDiff(runs.fused.weights, runs.opByOp.weights);
+  const weightsCompared = compareTensorSets(runs.fused.weights, runs.opByOp.weights);
+  const weightsMaxRelDiff = weightsCompared.maxRelDiff;
+  if (weightsCompared.noise.names.length > 0) log(`weights${noiseNote(weightsCompared)}`);
   const sameScores = ['ner', 're', 'rePlus'].every((k) => runs.fused.dev[k].f1 === runs.opByOp.dev[k].f1);
   return {
     variant,
@@ -67,6 +69,7 @@ async function compareVariant(variant, opts, { core, joint, datasets }) {
     opByOp: { dev: runs.opByOp.dev, seconds: runs.opByOp.seconds },
     sameDevScores: sameScores,
     weightsMaxRelDiff,
+    noiseFloorTensors: weightsCompared.noise.names,
     speedup: runs.opByOp.seconds / runs.fused.seconds,
   };
 }

@@ -54,7 +54,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, benchVariantSpec, dataFiles, maxTensorRelDiff, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, maxTensorRelDiff, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const REFERENCE = {
@@ -155,11 +155,12 @@ async function benchVariant(variant, opts, libs) {
     for (const t of state.values()) t.dispose();
     opt.dispose();
   }
-  const oneStepMaxRelDiff = maxTensorRelDiff(updated.fused, updated.opByOp);
+  const weightsCompared = compareTensorSets(updated.fused, updated.opByOp);
+  const oneStepMaxRelDiff = weightsCompared.maxRelDiff;
   const momentsMaxRelDiff = maxTensorRelDiff(moments.fused, moments.opByOp);
   const moved = maxTensorRelDiff(updated.fused, new Map([...snapshot].map(([n, s]) => [n, s.dataSync()])));
   for (const s of snapshot.values()) s.dispose();
-  log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel`);
+  log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel${noiseNote(weightsCompared)}`);
 
   // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
   const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
@@ -257,6 +258,7 @@ async function benchVariant(variant, opts, libs) {
     evalSpeedup: (allCores ? allCores.evalSentPerSec : fused.evalSentPerSec) / opByOp.evalSentPerSec,
     evalSpeedupOneThread: fused.evalSentPerSec / opByOp.evalSentPerSec,
     oneStepMaxRelDiff,
+    oneStepNoiseFloorTensors: weightsCompared.noise.names,
     momentsMaxRelDiff,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     // spert's reference is SpERT with the small BERT: nothing to compare the BiLSTM variant with.

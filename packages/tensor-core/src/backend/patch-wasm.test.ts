@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, isCpuPatched, isWasmPatched, patchWasmForTraining } from './index.js';
+import { setFusedKernels } from './fused-kernels.js';
 import { intTensor, maxAbsDiff, randomTensor, rowCopyCases, snapshotsOf, type Snapshot } from './test-support.js';
 
 /**
@@ -47,24 +48,47 @@ const conv2dCases: Record<string, Case> = {
     ),
 };
 
-/** a: [..., M, K] (or [..., K, M] when transposeA), b likewise; every combination of flags. */
-function matMulCases(batch: number[], seed: number): Record<string, Case> {
+/**
+ * a: [...batchA, M, K] (or [..., K, M] when transposeA), b: [...batchB, K, N]
+ * likewise; every combination of flags. `[M, K, N]` defaults to a product
+ * below the wasm kernel's item threshold (the stock loop runs it).
+ */
+function matMulCases(batch: number[], seed: number, batchB: number[] = batch, [M, K, N]: number[] = [5, 7, 6]): Record<string, Case> {
   const cases: Record<string, Case> = {};
   for (const ta of [false, true]) {
     for (const tb of [false, true]) {
-      const aShape = [...batch, ...(ta ? [7, 5] : [5, 7])];
-      const bShape = [...batch, ...(tb ? [6, 7] : [7, 6])];
-      cases[`batch [${batch}], transposeA ${ta}, transposeB ${tb}`] = () =>
-        gradsOf((a, b) => tf.matMul(a, b, ta, tb), [aShape, bShape], seed + (ta ? 2 : 0) + (tb ? 1 : 0));
+      const aShape = [...batch, ...(ta ? [K, M] : [M, K])];
+      const bShape = [...batchB, ...(tb ? [N, K] : [K, N])];
+      // The stock cpu gradient cannot sum over broadcast batch axes: its reference broadcasts explicitly.
+      const outBatch = tf.backend_util.assertAndGetBroadcastShape(batch, batchB);
+      const broadcast = (x: tf.Tensor): tf.Tensor => (tf.getBackend() === 'cpu' ? tf.broadcastTo(x, [...outBatch, ...x.shape.slice(-2)]) : x);
+      cases[`a [${aShape}], b [${bShape}], transposeA ${ta}, transposeB ${tb}`] = () =>
+        gradsOf((a, b) => tf.matMul(broadcast(a), broadcast(b), ta, tb), [aShape, bShape], seed + (ta ? 2 : 0) + (tb ? 1 : 0));
     }
   }
   return cases;
 }
 
+/** 33 x 31 x 17 = 17,391 multiply-adds: above MIN_ITEM_MULTIPLY_ADDS, so batches run product by product on XNNPACK. */
+const LARGE = [33, 31, 17];
+
 const allMatMulCases: Record<string, Case> = {
   ...matMulCases([], 200),
   ...matMulCases([3], 210),
   ...matMulCases([2, 3], 220),
+  ...matMulCases([3], 230, [3], LARGE),
+  ...matMulCases([2, 3], 240, [2, 3], LARGE),
+  // b shared by every item: one [1, 6*17, 19] product (and its gradient sums a batch of products).
+  ...matMulCases([2, 3], 250, [], LARGE),
+  ...matMulCases([4], 260, [1], LARGE),
+  // a shared by every item: a's memory read by each product.
+  ...matMulCases([], 270, [4], LARGE),
+  // Outer products (K = 1), batched and broadcast: a Multiply.
+  ...matMulCases([3], 280, [3], [6, 1, 5]),
+  ...matMulCases([2, 1], 290, [2, 3], [4, 1, 7]),
+  // Batches broadcast on both sides (the stock kernel pairs items wrongly there): repeated first.
+  ...matMulCases([2, 1], 300, [1, 3]),
+  ...matMulCases([2, 1], 310, [1, 3], LARGE),
 };
 
 const fusedMatMulCases: Record<string, Case> = Object.fromEntries(
@@ -147,6 +171,18 @@ for (const [group, cases] of Object.entries(groups)) {
   });
 }
 
+describe('patched wasm = stock cpu with the fused kernels off (batches on the stock loop)', () => {
+  afterAll(() => setFusedKernels(true));
+  for (const [name, run] of Object.entries(allMatMulCases)) {
+    it(name, () => {
+      setFusedKernels(false);
+      const expected = stockCpu.get(`matMul gradients (BatchMatMul) / ${name}`)!;
+      const actual = run();
+      actual.forEach((a, i) => expect(maxAbsDiff(a.values, expected[i].values)).toBeLessThan(1e-4));
+    });
+  }
+});
+
 describe('patched wasm: beyond the stock cpu backend', () => {
   it('sums the matMul gradient over broadcast batch axes (stock tfjs throws here)', () => {
     // Expectation: the same product with the broadcast made explicit by broadcastTo, whose gradient sums.
@@ -195,7 +231,9 @@ describe('patched wasm: beyond the stock cpu backend', () => {
     const step = () => {
       conv1dCases['stride 1, same']();
       gatherCases['axis 0, 2-D indices with repeats (embedding lookup)']();
-      allMatMulCases['batch [3], transposeA true, transposeB true']();
+      allMatMulCases['a [3,7,5], b [3,6,7], transposeA true, transposeB true']();
+      allMatMulCases['a [3,31,33], b [3,17,31], transposeA true, transposeB true'](); // product by product, on heap views
+      allMatMulCases['a [2,3,33,31], b [31,17], transposeA false, transposeB false'](); // b shared by every item
     };
     step();
     const tensors = tf.memory().numTensors;
