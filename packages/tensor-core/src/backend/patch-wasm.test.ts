@@ -89,6 +89,11 @@ const allMatMulCases: Record<string, Case> = {
   // Batches broadcast on both sides (the stock kernel pairs items wrongly there): repeated first.
   ...matMulCases([2, 1], 300, [1, 3]),
   ...matMulCases([2, 1], 310, [1, 3], LARGE),
+  // Few rows against a wide b (a layer's weight in a gradient dY @ W^T): transposing a and the
+  // product moves fewer values than transposing b, so the kernel computes (op(b)^T @ op(a)^T)^T.
+  ...matMulCases([], 320, [], [3, 40, 50]),
+  ...matMulCases([2], 330, [2], [3, 40, 50]),
+  ...matMulCases([2, 3], 340, [], [3, 40, 50]),
 };
 
 const fusedMatMulCases: Record<string, Case> = Object.fromEntries(

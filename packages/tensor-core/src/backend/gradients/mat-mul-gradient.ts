@@ -1,16 +1,16 @@
 /**
  * Gradient of `BatchMatMul` (every `tf.matMul`) that
- *  - on wasm, transposes operands explicitly instead of passing the transpose
- *    flags (the flagged wasm matMul is 8-20x slower, see kernels/mat-mul-wasm.ts);
- *    elsewhere it keeps the stock flagged calls, which cpu and tfjs-node handle
- *    at full speed;
+ *  - on a wasm backend with the stock `BatchMatMul`, transposes operands
+ *    explicitly instead of passing the transpose flags (the flagged stock wasm
+ *    matMul is 8-20x slower); spanrel's patched wasm kernel, cpu and
+ *    tfjs-node take the flags (kernels/mat-mul-wasm.ts);
  *  - sums the gradient over broadcast batch axes, so `a: [2, 3, 4]` times
  *    `b: [1, 4, 5]` (or `b: [4, 5]`-like batch broadcasting) gets a gradient of
  *    b's own shape. The stock gradient returns `[2, 4, 5]` there and tfjs then
  *    throws "The gradient of input 'b' has shape ...".
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { markGradient } from '../kernel-registry.js';
+import { markGradient, patchTag } from '../kernel-registry.js';
 
 export const MAT_MUL_GRADIENT_TAG = 'spanrel.matmul-gradient.v1';
 
@@ -20,9 +20,14 @@ function transposeLastTwo(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, [...Array(rank - 2).keys(), rank - 1, rank - 2]);
 }
 
-/** `op(x) @ op(y)`; on wasm the transposes are explicit ops, elsewhere they are matMul flags. */
+/**
+ * `op(x) @ op(y)`: matMul flags, except on a wasm backend whose `BatchMatMul`
+ * is the stock one, where the transposes are explicit ops. spanrel's wasm
+ * kernel (kernels/mat-mul-wasm.ts) takes the flags itself and picks the
+ * cheaper way to transpose.
+ */
 function matMulFast(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') return tf.matMul(x, y, transposeX, transposeY);
+  if (tf.getBackend() !== 'wasm' || patchTag('BatchMatMul', 'wasm') !== undefined) return tf.matMul(x, y, transposeX, transposeY);
   return tf.matMul(transposeX ? transposeLastTwo(x) : x, transposeY ? transposeLastTwo(y) : y);
 }
 
