@@ -97,9 +97,10 @@ export const NOISE_FLOOR = 1e-6;
  * Tensors whose scale is under {@link NOISE_FLOOR} on both sides are set
  * aside and reported apart (`noise`: names, largest absolute difference):
  * a weight with an exactly zero gradient (BERT's attention key biases, since
- * softmax is shift-invariant) gets a rounding-noise gradient that Adam scales
- * to a +-lr step, so any other summation order (XNNPACK against the stock
- * loop) gives it another sign; its values stay ~1e-9 and change no output.
+ * softmax is shift-invariant) gets a rounding-noise gradient, so any other
+ * summation order (XNNPACK against the stock loop) moves it differently by up
+ * to 100 % of its own scale; its values stay ~1e-9 (Adam's eps damps the step)
+ * and change no output.
  */
 export function compareTensorSets(a, b) {
   let maxRelDiff = 0;
