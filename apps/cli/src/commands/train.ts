@@ -139,8 +139,8 @@ export const trainCommand: Command = {
               word vectors too (fixed-vector encoders; only tokens are read); dev words always do
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
-  --no-fused  the op-by-op path (same numbers, slower): {"training": {"optimizer": {"fused": false}}} (AdamW) and
-              tensor-core's setFusedKernels(false) (span / context max-pooling, row zeroing)
+  --no-fused  the op-by-op path (same numbers to float rounding, slower): {"training": {"optimizer": {"fused": false}}}
+              (AdamW) and tensor-core's setFusedKernels(false) (span / context max-pooling, row zeroing, batched matMul)
   --profile   instead of training: run --profile-steps training steps and as many dev decode batches under
               tf.profile and print kernel time by kernel (top --profile-top), kernel calls per sentence and
               the time outside kernels; writes nothing (--out not needed)

@@ -1,8 +1,9 @@
 /**
  * The process-wide switch between spanrel's fused kernels (e.g. max-pooling
  * by index ranges, `SpanrelMaskedMaxPool`) and the op-by-op compositions of
- * stock tfjs ops they replace. Both give the same numbers (the forward pass
- * bit for bit, gradients to float rounding); the switch exists so the two can
+ * stock tfjs ops they replace. Both give the same numbers (pooling's forward
+ * pass bit for bit; gradients and wasm's batched matMul on XNNPACK, which
+ * sums in another order, to float rounding); the switch exists so the two can
  * be compared in one process (`pnpm bench:speed`, `spanrel train --no-fused`)
  * and as a way out should a fused kernel misbehave. On backends without the
  * kernels (tfjs-node, webgl) the op-by-op path runs whatever the switch says.
