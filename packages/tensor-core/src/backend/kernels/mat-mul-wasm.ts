@@ -42,12 +42,14 @@ interface WasmInternals {
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number }; delete(dataId: object): void };
 }
 
+const internals = (wasm: BackendWasm): WasmInternals => wasm as unknown as WasmInternals;
+
 const entryPoints = new WeakMap<object, WasmBatchMatMul>();
 
 function wasmBatchMatMul(wasm: BackendWasm): WasmBatchMatMul {
   let fn = entryPoints.get(wasm);
   if (!fn) {
-    fn = (wasm as unknown as WasmInternals).wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    fn = internals(wasm).wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
     entryPoints.set(wasm, fn);
   }
   return fn;
@@ -65,17 +67,19 @@ export const MIN_ITEM_MULTIPLY_ADDS = 16384;
 /** Registers a float32 view of `size` values at byte `offset` of the heap (no allocation); free it with {@link releaseView}. */
 function heapView(wasm: BackendWasm, shape: number[], offset: number): { info: tf.TensorInfo; id: number } {
   const info = wasm.makeOutput(shape, 'float32', offset);
-  return { info, id: (wasm as unknown as WasmInternals).dataIdMap.get(info.dataId).id };
+  return { info, id: idOf(wasm, info) };
 }
 
 /** Forgets a view without freeing its memory (it belongs to another tensor). */
 function releaseView(wasm: BackendWasm, view: { info: tf.TensorInfo; id: number }): void {
-  const internals = wasm as unknown as WasmInternals;
-  internals.wasm.tfjs.disposeData(view.id); // also drops the XNNPACK operator cached on it
-  internals.dataIdMap.delete(view.info.dataId);
+  internals(wasm).wasm.tfjs.disposeData(view.id); // also drops the XNNPACK operator cached on it
+  internals(wasm).dataIdMap.delete(view.info.dataId);
 }
 
-const offsetOf = (wasm: BackendWasm, t: tf.TensorInfo): number => (wasm as unknown as WasmInternals).dataIdMap.get(t.dataId).memoryOffset;
+/** The id the C++ side knows a tensor by. */
+const idOf = (wasm: BackendWasm, t: tf.TensorInfo): number => internals(wasm).dataIdMap.get(t.dataId).id;
+/** Byte offset of a tensor's values in the heap. */
+const offsetOf = (wasm: BackendWasm, t: tf.TensorInfo): number => internals(wasm).dataIdMap.get(t.dataId).memoryOffset;
 
 /**
  * `a @ b` without transpose flags on the XNNPACK path, or null when the stock
@@ -93,19 +97,17 @@ function batchOnFastPath(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, 
   if (batchA <= 1 && batchB <= 1) return null; // already the fast path
   if (M === 0 || K === 0 || N === 0) return null;
   const batchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, ra - 2), b.shape.slice(0, rb - 2));
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return broadcastThenMatMul(wasm, a, b, batchShape, fused); // a fix, not a speed-up: always
+  if (!fused) return null; // the op-by-op path (setFusedKernels(false)): the stock loop, for comparisons
   // K = 1 (outer products, e.g. the gradient of attention pooling): one broadcasting `Multiply`,
   // the same single product per element, ~25x faster than the stock loop (19 ms for [992,10,1] x [992,1,400]).
-  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return broadcastThenMultiply(wasm, a, b, batchShape, fused); // a fix, not a speed-up: always
-  if (!fused) return null; // the op-by-op path (setFusedKernels(false)): the stock loop, for comparisons
   if (K === 1) return callStockKernel('Multiply', 'wasm', wasm, { a, b });
   const outShape = [...batchShape, M, N];
   const run = wasmBatchMatMul(wasm);
   if (batchB === 1) {
     // Every item shares b: the batch is one [1, batchA*M, K] @ [1, K, N] product over a's memory as it lies.
     const out = wasm.makeOutput(outShape, 'float32');
-    const aId = (wasm as unknown as WasmInternals).dataIdMap.get(a.dataId).id;
-    const bId = (wasm as unknown as WasmInternals).dataIdMap.get(b.dataId).id;
-    run(aId, shapeBytes([1, batchA * M, K]), 3, bId, shapeBytes([1, K, N]), 3, 0, 0, (wasm as unknown as WasmInternals).dataIdMap.get(out.dataId).id);
+    run(idOf(wasm, a), shapeBytes([1, batchA * M, K]), 3, idOf(wasm, b), shapeBytes([1, K, N]), 3, 0, 0, idOf(wasm, out));
     return out;
   }
   if (M * K * N < MIN_ITEM_MULTIPLY_ADDS) return null;
@@ -149,7 +151,7 @@ function broadcastBatch(wasm: BackendWasm, x: tf.TensorInfo, batchShape: number[
  * to the common batch first. The stock kernel maps item `i` to `i % batch`,
  * which is wrong for them (it pairs a[1] with b[1] where broadcasting pairs a[0] with b[1]).
  */
-function broadcastThenMultiply(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, batchShape: number[], fused: boolean): tf.TensorInfo {
+function broadcastThenMatMul(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, batchShape: number[], fused: boolean): tf.TensorInfo {
   const a2 = broadcastBatch(wasm, a, batchShape);
   const b2 = broadcastBatch(wasm, b, batchShape);
   try {
