@@ -156,3 +156,46 @@ export function rerunWithWinkNodePath(script, variants) {
     child.on('close', (code) => done(code ?? 1));
   });
 }
+
+/**
+ * Times every call of the named kernels on the active backend (`tf`: the loaded
+ * tfjs-core) by wrapping their registered `kernelFunc`; kernels are synchronous
+ * on the cpu and wasm backends, so the wall time around the call is the
+ * kernel's. Nested calls (a patched kernel that runs the stock one) count once.
+ * `ms` and `calls` accumulate until `reset()`; `restore()` puts the original
+ * kernels back.
+ */
+export function kernelTimer(tf, names) {
+  const backendName = tf.getBackend();
+  const originals = [];
+  const timer = { ms: 0, calls: 0, reset() { timer.ms = 0; timer.calls = 0; }, restore() {
+    for (const k of originals) {
+      tf.unregisterKernel(k.kernelName, backendName);
+      tf.registerKernel(k);
+    }
+    originals.length = 0;
+  } };
+  let depth = 0;
+  for (const name of names) {
+    const kernel = tf.getKernel(name, backendName);
+    if (!kernel) continue;
+    originals.push(kernel);
+    const timed = (args) => {
+      if (depth > 0) return kernel.kernelFunc(args);
+      depth++;
+      const t0 = performance.now();
+      try {
+        return kernel.kernelFunc(args);
+      } finally {
+        timer.ms += performance.now() - t0;
+        timer.calls++;
+        depth--;
+      }
+    };
+    // Keep tensor-core's patch mark (a symbol on the function): code that asks whether a kernel is patched still sees it.
+    for (const symbol of Object.getOwnPropertySymbols(kernel.kernelFunc)) timed[symbol] = kernel.kernelFunc[symbol];
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ ...kernel, kernelFunc: timed });
+  }
+  return timer;
+}

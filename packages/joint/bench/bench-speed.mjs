@@ -34,6 +34,13 @@
  * Peak RSS is the process's after the variant (monotonic: spert runs first;
  * the workers' memory is in the same process).
  *
+ * "train x ceiling": the matMul kernels (`BatchMatMul`, `_FusedMatMul`) are
+ * timed inside every one-thread training step; the op-by-op step time over the
+ * fast path's matMul time per step is the training ratio the fast path would
+ * reach if everything but its matMuls took no time, i.e. the most that fewer or
+ * fused kernels can give before matMul itself gets faster (more threads, fewer
+ * multiply-adds).
+ *
  * Data-parallel column ("dp train", "dp x"): when `--train-workers` is not 0
  * (default: `defaultGradientWorkers()`, one per further core on wasm), a third
  * path trains in the same interleaved rounds: the fast path with gradient
@@ -54,7 +61,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, maxTensorRelDiff, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, kernelTimer, maxTensorRelDiff, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const REFERENCE = {
@@ -163,7 +170,7 @@ async function benchVariant(variant, opts, libs) {
   log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel${noiseNote(weightsCompared)}`);
 
   // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
-  const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0 } };
+  const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0, matMulMs: 0, steps: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0, matMulMs: 0, steps: 0 } };
   // The data-parallel path: the fast path with gradient workers (training only).
   const gradientWorkers = opts.trainWorkers ?? parallel.defaultGradientWorkers();
   const dp = gradientWorkers > 0 && batchSize >= 2 ? parallel.dataParallelSteps({ workers: gradientWorkers }) : null;
@@ -182,10 +189,18 @@ async function benchVariant(variant, opts, libs) {
     }
   };
   const usePath = (name) => core.setFusedKernels(name !== 'opByOp');
+  // The matMul kernels' time inside each one-thread step: the part of a step that only a faster matMul
+  // (not fewer or fused kernels) can shorten, so op-by-op step time / fast-path matMul time bounds "train x".
+  const matMuls = kernelTimer(tf, ['BatchMatMul', '_FusedMatMul']);
   const runStep = async (name, batch) => {
     usePath(name);
     if (name === 'dataParallel') await dp.batchStep(model, batch, { spec, optimizer: paths.dataParallel.opt, globalStep: dpSteps++ });
-    else step(paths[name].opt, batch);
+    else {
+      matMuls.reset();
+      step(paths[name].opt, batch);
+      paths[name].matMulMs += matMuls.ms;
+      paths[name].steps += 1;
+    }
   };
   // Interleaved step by step (training, rotating which path goes first) and chunk by chunk (evaluation,
   // alternating), so that the load of a shared machine falls on every path alike. All paths see the same batches.
@@ -194,6 +209,7 @@ async function benchVariant(variant, opts, libs) {
   try {
     const trainPaths = Object.keys(paths);
     for (const name of trainPaths) await runStep(name, nextBatch()); // warm-up of each path's first (allocating) step; starts the gradient workers
+    for (const p of Object.values(paths)) Object.assign(p, { matMulMs: 0, steps: 0 });
     for (let r = 0; r < opts.rounds; r++) {
       for (let s = 0; s < stepsPerRound; s++) {
         const batch = nextBatch();
@@ -222,6 +238,7 @@ async function benchVariant(variant, opts, libs) {
       log(`round ${r + 1}/${opts.rounds}: fused ${(paths.fused.trainN / paths.fused.trainS).toFixed(2)} train / ${(paths.fused.evalN / paths.fused.evalS).toFixed(1)} eval sent/s; op-by-op ${(paths.opByOp.trainN / paths.opByOp.trainS).toFixed(2)} / ${(paths.opByOp.evalN / paths.opByOp.evalS).toFixed(1)}${dpNote}`);
     }
   } finally {
+    matMuls.restore();
     await dp?.close();
   }
   core.setFusedKernels(true);
@@ -232,9 +249,22 @@ async function benchVariant(variant, opts, libs) {
   const allCores = await allCoresEval(model, evalDocs, opts.rounds, { joint, parallel });
   const paramCount = [...params.values()].reduce((s, v) => s + v.size, 0);
   model.dispose();
-  const summary = (p) => ({ trainSentPerSec: p.trainN / p.trainS, evalSentPerSec: p.evalN / p.evalS, trainSentences: p.trainN, evalSentences: p.evalN });
+  const summary = (p) => ({
+    trainSentPerSec: p.trainN / p.trainS,
+    evalSentPerSec: p.evalN / p.evalS,
+    trainSentences: p.trainN,
+    evalSentences: p.evalN,
+    stepMs: (1000 * p.trainS) / p.steps,
+    matMulMsPerStep: p.matMulMs / p.steps,
+  });
   const fused = summary(paths.fused);
   const opByOp = summary(paths.opByOp);
+  // However fast everything else became, a step cannot take less than its matMuls.
+  const trainSpeedupCeiling = opByOp.stepMs / fused.matMulMsPerStep;
+  log(
+    `matMul kernels per training step: fast path ${fused.matMulMsPerStep.toFixed(1)} of ${fused.stepMs.toFixed(1)} ms (${((100 * fused.matMulMsPerStep) / fused.stepMs).toFixed(0)}%), ` +
+      `op-by-op ${opByOp.matMulMsPerStep.toFixed(1)} of ${opByOp.stepMs.toFixed(1)} ms; with the fast path's matMuls as they are, train x <= ${trainSpeedupCeiling.toFixed(2)}`,
+  );
   const perStep = dp ? Object.fromEntries(Object.entries(dpTimes).filter(([k]) => k !== 'steps').map(([k, v]) => [k, v / Math.max(1, dpTimes.steps)])) : null;
   const dataParallel = dp ? { threads: gradientWorkers + 1, trainSentPerSec: paths.dataParallel.trainN / paths.dataParallel.trainS, trainSentences: paths.dataParallel.trainN, msPerStep: perStep } : null;
   if (perStep) {
@@ -252,6 +282,8 @@ async function benchVariant(variant, opts, libs) {
     allCores,
     dataParallel,
     trainSpeedup: fused.trainSentPerSec / opByOp.trainSentPerSec,
+    // op-by-op step time / the fast path's matMul time per step: the train ratio if everything but matMul took no time.
+    trainSpeedupCeiling,
     // The data-parallel path (fast path + gradient workers) over the op-by-op path on one thread; null without workers.
     trainSpeedupDataParallel: dataParallel ? dataParallel.trainSentPerSec / opByOp.trainSentPerSec : null,
     // The fast path's evaluation is the one on every core (when there is more than one).
@@ -306,7 +338,7 @@ async function allCoresEval(model, evalDocs, rounds, { joint, parallel }) {
 }
 
 function table(results) {
-  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'dp train (threads)', 'dp x', 'fused eval (1 thread)', 'all cores', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
+  const header = ['variant', 'fused train', 'op-by-op train', 'train x', 'train x ceiling', 'dp train (threads)', 'dp x', 'fused eval (1 thread)', 'all cores', 'op-by-op eval', 'eval x', 'ref train/eval', 'step max rel diff w / m', 'peak RSS MB'];
   const rows = results.map((r) =>
     r.error
       ? [r.variant, `error: ${r.error}`]
@@ -315,6 +347,7 @@ function table(results) {
           r.fused.trainSentPerSec.toFixed(2),
           r.opByOp.trainSentPerSec.toFixed(2),
           r.trainSpeedup.toFixed(2),
+          r.trainSpeedupCeiling.toFixed(2),
           r.dataParallel ? `${r.dataParallel.trainSentPerSec.toFixed(2)} (${r.dataParallel.threads})` : '-',
           r.trainSpeedupDataParallel ? r.trainSpeedupDataParallel.toFixed(2) : '-',
           r.fused.evalSentPerSec.toFixed(1),
@@ -389,7 +422,7 @@ async function main() {
   for (const r of results) {
     if (r.error || !r.reference) continue;
     const dpNote = r.dataParallel ? ` (${r.trainSpeedupDataParallel.toFixed(2)}x with gradient workers, ${r.dataParallel.threads} threads)` : '';
-    console.log(`${r.variant}: train ${r.trainSpeedup.toFixed(2)}x${dpNote}, eval ${r.evalSpeedup.toFixed(2)}x the op-by-op path; fast path at ${((100 * r.fused.trainSentPerSec) / r.reference.trainSentPerSec).toFixed(0)}% (train) / ${((100 * r.fused.evalSentPerSec) / r.reference.evalSentPerSec).toFixed(0)}% (eval) of the reference (${r.reference.source}: ${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec} sent/s, ${r.reference.peakRssMB} MB)`);
+    console.log(`${r.variant}: train ${r.trainSpeedup.toFixed(2)}x${dpNote} (at most ${r.trainSpeedupCeiling.toFixed(2)}x with its matMuls as they are), eval ${r.evalSpeedup.toFixed(2)}x the op-by-op path; fast path at ${((100 * r.fused.trainSentPerSec) / r.reference.trainSentPerSec).toFixed(0)}% (train) / ${((100 * r.fused.evalSentPerSec) / r.reference.evalSentPerSec).toFixed(0)}% (eval) of the reference (${r.reference.source}: ${r.reference.trainSentPerSec} / ${r.reference.evalSentPerSec} sent/s, ${r.reference.peakRssMB} MB)`);
   }
   const summary = {
     benchmark: 'speed',

@@ -4,7 +4,7 @@
  */
 export { MIN_FLOAT32, alignMask, normalizeAxis, toBoolMask, toFloatMask } from './mask-utils.js';
 export { reduceMax } from './reduce-max.js';
-export { stopGradient } from './stop-gradient.js';
+export { stopGradient, withoutGradient } from './stop-gradient.js';
 export { maskedMax } from './masked-max.js';
 export { maskedMean } from './masked-mean.js';
 export { maskedSoftmax } from './masked-softmax.js';

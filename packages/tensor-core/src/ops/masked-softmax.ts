@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alignMask, MIN_FLOAT32, normalizeAxis } from './mask-utils.js';
-import { stopGradient } from './stop-gradient.js';
+import { withoutGradient } from './stop-gradient.js';
 
 /**
  * Softmax over `axis` restricted to the entries the mask keeps (AllenNLP
@@ -29,8 +29,8 @@ export function maskedSoftmax(logits: tf.Tensor, mask: tf.Tensor, axis = -1): tf
     const keep = alignMask('maskedSoftmax', logits, mask, false); // [B, Tq|1, Tk] 0/1, broadcasts to logits
     const penalty = tf.mul(tf.sub(1, keep), MIN_FLOAT32); // [B, Tq|1, Tk] 0 kept, MIN_FLOAT32 masked
     const filled = tf.add(logits, penalty); // [B, Tq, Tk] masked -> MIN_FLOAT32
-    // Softmax is shift-invariant, so the max's exact gradient contribution is 0: skip it.
-    const rowMax = stopGradient(tf.max(filled, softmaxAxis, true)); // [B, Tq, 1] max over kept logits
+    // Softmax is shift-invariant, so the max's exact gradient contribution is 0: skip it (and its Equal over the logits).
+    const rowMax = withoutGradient(filled, (f) => tf.max(f, softmaxAxis, true)); // [B, Tq, 1] max over kept logits
     const shifted = tf.sub(filled, rowMax); // [B, Tq, Tk] <= 0 where kept; 0 in fully masked rows
     const exps = tf.mul(tf.exp(shifted), keep); // [B, Tq, Tk] masked -> 0
     const total = tf.sum(exps, softmaxAxis, true); // [B, Tq, 1] >= 1 unless the row is fully masked

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, randomTensor } from '../testing/index.js';
-import { stopGradient } from './stop-gradient.js';
+import { stopGradient, withoutGradient } from './stop-gradient.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,5 +22,28 @@ describe('stopGradient', () => {
 
   it('leaks no tensors', () => {
     expectNoLeak(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, stopGradient(a))))(x));
+  });
+});
+
+describe('withoutGradient', () => {
+  const x = randomTensor([2, 3, 4], 2);
+  const rowMax = (t: tf.Tensor) => tf.max(t, -1, true);
+
+  it('is compute(x) forward; backward gives x no gradient through it and runs none of its ops', async () => {
+    tf.tidy(() => {
+      expect(withoutGradient(x, rowMax).arraySync()).toEqual(rowMax(x).arraySync());
+      // d/dx sum(x - max(x)) with the max detached is 1 everywhere (with it: 1 - 4 at each row's max).
+      const grad = tf.grad((a: tf.Tensor) => tf.sum(tf.sub(a, withoutGradient(a, rowMax))))(x);
+      expect(grad.arraySync()).toEqual(tf.onesLike(x).arraySync());
+    });
+    // The max's gradient would compare x with the max (Equal) and mask dy (Cast, Multiply): none of that runs.
+    const info = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.sum(tf.sub(a, withoutGradient(a, rowMax))))(x));
+    expect(info.kernelNames).toContain('Max');
+    expect(info.kernelNames).not.toContain('Equal');
+    tf.dispose(info.result as tf.Tensor);
+  });
+
+  it('leaks no tensors', () => {
+    expectNoLeak(() => tf.grad((a: tf.Tensor) => tf.sum(tf.sub(a, withoutGradient(a, rowMax))))(x));
   });
 });

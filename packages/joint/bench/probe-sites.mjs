@@ -1,0 +1,46 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, benchVariantSpec, dataFiles, rerunWithWinkNodePath } from './bench-helpers.mjs';
+const SELF = fileURLToPath(import.meta.url);
+const variant = process.argv[2] ?? 'spert';
+const rerun = rerunWithWinkNodePath(SELF, [variant]);
+if (rerun) process.exit(await rerun);
+const tf = await import('@tensorflow/tfjs-core');
+const core = await import('@spanrel/tensor-core');
+const joint = await import('@spanrel/joint');
+const datasets = await import('@spanrel/datasets');
+await core.initBackend({});
+core.setFusedKernels(true);
+const files = dataFiles(resolve(join(REPO_ROOT, '..', 'shared', 'data', 'conll04')));
+const spec = benchVariantSpec(joint.variantSpec, variant, { source: 'probe', encoder: variant === 'spert' ? 'bert:' + resolve(REPO_ROOT, '..', 'shared/models/small-bert-conll04') : undefined });
+const schema = datasets.readTypeSchema(files.types);
+const trainDocs = datasets.readDocuments(files.train, { schema });
+const devDocs = datasets.readDocuments(files.dev, { schema });
+const model = await joint.buildModel(spec, schema, trainDocs, devDocs);
+const params = model.parameters();
+const t = spec.training;
+const sampling = t.sampling.strategy === 'all-spans' ? t.sampling : undefined;
+const opt = joint.makeOptimizer(params, { ...t.optimizer, fused: true }, 100);
+let cursor = 0;
+const nextBatch = () => { const docs = []; for (let i = 0; i < t.batchSize; i++) docs.push(trainDocs[(cursor++) % trainDocs.length]); return joint.sampleBatch(spec, schema, docs, () => datasets.createRng(cursor)); };
+const step = (b) => core.trainStep(params, () => joint.trainingLosses(model, b, sampling, t.lossReduction, t.loss).loss, opt, t.clipNorm === null ? {} : { clip: t.clipNorm });
+for (let i = 0; i < 2; i++) step(nextBatch());
+const kernels = (process.argv[4] ?? 'Identity').split(',');
+const sites = new Map();
+Error.stackTraceLimit = 60;
+for (const name of kernels) {
+  const k = tf.getKernel(name, 'wasm');
+  const inner = k.kernelFunc;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...k, kernelFunc: (args) => {
+    const st = new Error().stack.split('\n').slice(2).filter((l) => !l.includes('node:internal')).slice(0, Number(process.argv[5] ?? 8)).map((l) => l.trim().replace(/\(.*\/(packages|node_modules)\//, '(')).join('\n    ');
+    const shapes = Object.values(args.inputs).map((x) => JSON.stringify(x.shape)).join(' ');
+    const key = `${name} ${shapes}:\n    ${st}`;
+    const t0 = performance.now(); const out = inner(args); const ms = performance.now() - t0;
+    const q = sites.get(key) ?? [0, 0]; q[0]++; q[1] += ms; sites.set(key, q);
+    return out;
+  } });
+}
+const steps = Number(process.argv[3] ?? 4);
+for (let i = 0; i < steps; i++) step(nextBatch());
+for (const [k, v] of [...sites].sort((x, y) => y[1][1] - x[1][1]).slice(0, 6)) console.log(v[0], v[1].toFixed(1), 'ms', k);
