@@ -5,13 +5,16 @@
  * training loop with checkpoints and exact resumption, decoding, and the model
  * folder (save / load).
  */
-import { installOnnxFeedForwardRuntime } from '@spanrel/encoders';
+import { installOnnxFeedForwardRuntime, installOnnxMatMulRuntime } from '@spanrel/encoders';
 
 export * from './portable.js';
 
 // In Node the heads' MLPs (entity, relation, span attention) infer on onnxruntime-node
 // where it loads; `setOnnxInference(false)` / `setFusedKernels(false)` keep them on tfjs.
 installOnnxFeedForwardRuntime();
+// And the wasm backend's large matMuls, in training too (`setOnnxMatMul(false)`,
+// `SPANREL_ONNX_MATMUL=0` or `setFusedKernels(false)` keep them on XNNPACK).
+installOnnxMatMulRuntime();
 
 export { buildModel, resolveEntityOverlap } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';

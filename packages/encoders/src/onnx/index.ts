@@ -23,4 +23,5 @@ export {
 } from './onnxruntime-module.js';
 export { setOnnxInference, onnxInferenceEnabled, onnxInferenceThreads, useOnnxInference, type OnnxInferenceOptions } from './onnx-inference-switch.js';
 export { buildFeedForwardOnnxModel, buildPairFeedForwardOnnxModel, feedForwardHasOnnxForm, FEED_FORWARD_ONNX_INPUT, FEED_FORWARD_ONNX_OUTPUT, PAIR_FEED_FORWARD_ONNX_INPUTS } from './feed-forward-onnx-graph.js';
+export { onnxMatMulRuntime, installOnnxMatMulRuntime, setOnnxMatMul, onnxMatMulEnabled, buildGemmOnnxModel, GEMM_ONNX_NAMES, ONNX_MATMUL_ENV_VAR, MULTI_THREAD_MULTIPLY_ADDS } from './onnx-mat-mul-runtime.js';
 export { onnxFeedForwardRuntime, onnxFeedForwardBuilds, installOnnxFeedForwardRuntime } from './onnx-feed-forward-runtime.js';

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import { installOnnxMatMulRuntime } from '@spanrel/encoders';
 import { initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import type { LossSpec, SamplingSpec } from '../config/joint-spec.js';
 import { loadModel } from '../io/model-folder.js';
@@ -24,6 +25,8 @@ import { storedValues } from './stored-values.js';
 
 if (!parentPort) throw new Error('gradient-worker: run this file as a worker thread (new Worker), not as a script');
 const port = parentPort;
+// As the package's Node entry does: large matMuls on onnxruntime-node where it loads (one thread in a worker).
+installOnnxMatMulRuntime();
 const reply = (message: GradientReply) => port.postMessage(message);
 
 interface Setup {

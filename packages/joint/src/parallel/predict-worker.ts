@@ -5,7 +5,7 @@
  * Built to `dist/predict-worker.js`; never imported by the library itself.
  */
 import { parentPort } from 'node:worker_threads';
-import { installOnnxFeedForwardRuntime } from '@spanrel/encoders';
+import { installOnnxFeedForwardRuntime, installOnnxMatMulRuntime } from '@spanrel/encoders';
 import { initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { emptyDecodeStats } from '../decoding/decode.js';
 import { loadModel } from '../io/model-folder.js';
@@ -17,6 +17,7 @@ const port = parentPort;
 const reply = (message: PredictReply) => port.postMessage(message);
 // As the package's Node entry does: the heads' MLPs infer on onnxruntime when it loads, as on the calling thread.
 installOnnxFeedForwardRuntime();
+installOnnxMatMulRuntime();
 let model: JointModel | null = null;
 let started: string | null = null;
 

@@ -15,13 +15,18 @@
  * then run each product of a batch through the XNNPACK path on views of the
  * operands' heap memory (no copies), the whole batch as one product when `b`
  * is shared by every item, and outer products (K = 1) as a `Multiply`.
- * Those three are fused kernels: `setFusedKernels(false)` keeps the stock
+ * Large 2-D products go to the native runtime installed with
+ * `setMatMulRuntime` (`../mat-mul-runtime.ts`: onnxruntime-node, several
+ * times XNNPACK's rate) when there is one.
+ * Those four are fused kernels: `setFusedKernels(false)` keeps the stock
  * loop for them, so the two paths can be compared in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, callStockKernel, type KernelArgs } from '../kernel-registry.js';
 import { fusedKernelsEnabled } from '../fused-kernels.js';
+import { matMulRuntime, multiplyOnRuntime, MIN_RUNTIME_MULTIPLY_ADDS } from '../mat-mul-runtime.js';
+import { wasmStore } from './value-store.js';
 
 /** Swaps the last two axes of a wasm tensor (caller disposes the result). */
 function transposeLastTwo(wasm: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
@@ -193,6 +198,53 @@ function viaTransposedProduct(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorI
 }
 
 /**
+ * `op(a) @ op(b)` on the installed native {@link MatMulRuntime}, or null when
+ * none is installed, the product is not one 2-D product or too small, or the
+ * runtime declines. One 2-D product: a batch of one on both sides, or a shared
+ * `b` under a batch of `a` that is not transposed (a dense layer on
+ * `[B, T, D]`: `a` read as `[B*T, D]` as it lies). Transpose flags go to the
+ * runtime as they are (a GEMM reads either layout), so nothing is copied.
+ * a: [...batchA, aRows, aCols], b: [...batchB, bRows, bCols] -> [...batch, M, N]
+ */
+function onNativeRuntime(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo | null {
+  if (!matMulRuntime() || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) return null;
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, ra - 2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, rb - 2));
+  if (batchB !== 1 || (batchA !== 1 && transposeA)) return null;
+  const [aRows, aCols] = a.shape.slice(ra - 2);
+  const [bRows, bCols] = b.shape.slice(rb - 2);
+  const M = transposeA ? aCols : aRows;
+  const K = transposeA ? aRows : aCols;
+  const N = transposeB ? bRows : bCols;
+  if (batchA * M * K * N < MIN_RUNTIME_MULTIPLY_ADDS || K !== (transposeB ? bCols : bRows)) return null;
+  const batchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, ra - 2), b.shape.slice(0, rb - 2));
+  const store = wasmStore(wasm);
+  const out = store.allocate([...batchShape, M, N], 'float32');
+  // Views taken after the last allocation (one may move the heap); the runtime keeps none.
+  const product = {
+    a: store.values(a) as Float32Array,
+    aRows: batchA * aRows,
+    aCols,
+    transposeA,
+    b: store.values(b) as Float32Array,
+    bRows,
+    bCols,
+    transposeB,
+    out: store.values(out) as Float32Array,
+  };
+  let done = false;
+  try {
+    done = multiplyOnRuntime(product);
+  } finally {
+    if (!done) store.release(out);
+  }
+  return done ? out : null;
+}
+
+/**
  * Runs `kernelName` with its `a` / `b` operands pre-transposed and both
  * transpose flags off; batches of `BatchMatMul` through {@link batchOnFastPath}
  * and, with the fused kernels on, the cheaper of the two ways to transpose
@@ -202,6 +254,10 @@ function withExplicitTransposes(kernelName: string, { inputs, backend, attrs }: 
   const wasm = backend as BackendWasm;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
   const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  if (kernelName === 'BatchMatMul' && fusedKernelsEnabled()) {
+    const native = onNativeRuntime(wasm, a, b, transposeA, transposeB);
+    if (native) return native;
+  }
   if (mayReorder && kernelName === 'BatchMatMul' && (transposeA || transposeB) && a.dtype === 'float32' && b.dtype === 'float32' && fusedKernelsEnabled()) {
     const reordered = viaTransposedProduct(wasm, a, b, transposeA, transposeB);
     if (reordered) return reordered;
