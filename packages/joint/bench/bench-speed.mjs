@@ -3,7 +3,8 @@
  * `pnpm bench:speed`: training and evaluation speed of the fast path (fused
  * AdamW, `training.optimizer.fused: true`, and the fused kernels of
  * `@spanrel/tensor-core`, `setFusedKernels(true)`: span and context
- * max-pooling in place; for a BERT encoder also its inference forward on
+ * max-pooling in place; large matMuls, in training too, on onnxruntime-node's
+ * GEMM where it loads (`setOnnxMatMul`); for a BERT encoder also its inference forward on
  * onnxruntime-node, which follows that switch: `bench-onnx-bert.mjs` times it
  * alone) against the op-by-op path (all off), in ONE process on the same model, interleaved round
  * by round so that the load of a shared machine hits both alike. Prints a
@@ -111,7 +112,7 @@ function nonNegativeInt(value, flag) {
 const log = (line) => process.stderr.write(`${line}\n`);
 
 async function benchVariant(variant, opts, libs) {
-  const { tf, joint, parallel, datasets, core } = libs;
+  const { tf, joint, parallel, datasets, core, encoders } = libs;
   const { glove, modelVariant } = splitGlove(variant);
   const spec = benchVariantSpec(joint.variantSpec, variant, { source: `bench-speed ${variant}`, encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined });
   if (opts.batchSize) spec.training.batchSize = opts.batchSize;
@@ -149,25 +150,37 @@ async function benchVariant(variant, opts, libs) {
   const checkBatches = [nextBatch(), nextBatch()];
   const updated = {};
   const moments = {};
-  for (const fused of [true, false]) {
+  // With onnxruntime-node's GEMM on, also the fast path with its matMuls on XNNPACK: the fused kernels alone.
+  const nativeGemm = encoders.loadOnnxRuntime() !== null && encoders.onnxMatMulEnabled();
+  for (const key of nativeGemm ? ['fused', 'fusedXnnpack', 'opByOp'] : ['fused', 'opByOp']) {
+    const fused = key !== 'opByOp';
     core.setFusedKernels(fused);
+    encoders.setOnnxMatMul(key === 'fused');
     for (const [n, v] of params) v.assign(snapshot.get(n));
     joint.importRngStates(roots, rngStates, 'bench');
     const opt = makeOpt(fused);
     for (const b of checkBatches) step(opt, b);
-    const key = fused ? 'fused' : 'opByOp';
     updated[key] = new Map([...params].map(([n, v]) => [n, v.dataSync().slice()]));
     const state = opt.exportState();
     moments[key] = new Map([...state].filter(([k]) => k.startsWith('exp_avg')).map(([k, t]) => [k, t.dataSync().slice()]));
     for (const t of state.values()) t.dispose();
     opt.dispose();
   }
+  encoders.setOnnxMatMul(true);
   const weightsCompared = compareTensorSets(updated.fused, updated.opByOp);
+  const xnnpackCompared = nativeGemm ? compareTensorSets(updated.fusedXnnpack, updated.opByOp) : null;
   const oneStepMaxRelDiff = weightsCompared.maxRelDiff;
   const momentsMaxRelDiff = maxTensorRelDiff(moments.fused, moments.opByOp);
   const moved = maxTensorRelDiff(updated.fused, new Map([...snapshot].map(([n, s]) => [n, s.dataSync()])));
   for (const s of snapshot.values()) s.dispose();
   log(`${checkBatches.length} steps from the same state: max rel diff fused vs op-by-op ${oneStepMaxRelDiff.toExponential(2)} (weights), ${momentsMaxRelDiff.toExponential(2)} (moments); the steps moved the weights by up to ${moved.toExponential(2)} rel${noiseNote(weightsCompared)}`);
+  const xnnpackStep = xnnpackCompared ? { weights: xnnpackCompared.maxRelDiff, moments: maxTensorRelDiff(moments.fusedXnnpack, moments.opByOp) } : null;
+  if (xnnpackStep) {
+    log(
+      `  the fast path's large matMuls ran on ${encoders.onnxMatMulRuntime.name}; with them on XNNPACK instead: max rel diff ${xnnpackStep.weights.toExponential(2)} (weights), ${xnnpackStep.moments.toExponential(2)} (moments)${noiseNote(xnnpackCompared)} ` +
+        '(another summation order, and AdamW moves a weight by ~lr whatever the size of its gradient: a gradient at the rounding level, e.g. a bias under a softmax, flips sign)',
+    );
+  }
 
   // 2. Interleaved timing; each path keeps its own optimizer (the weights are shared: speed does not depend on them).
   const paths = { fused: { opt: makeOpt(true), trainS: 0, trainN: 0, evalS: 0, evalN: 0, matMulMs: 0, steps: 0 }, opByOp: { opt: makeOpt(false), trainS: 0, trainN: 0, evalS: 0, evalN: 0, matMulMs: 0, steps: 0 } };
@@ -292,6 +305,9 @@ async function benchVariant(variant, opts, libs) {
     oneStepMaxRelDiff,
     oneStepNoiseFloorTensors: weightsCompared.noise.names,
     momentsMaxRelDiff,
+    // The fast path with its large matMuls on XNNPACK instead of onnxruntime's GEMM, against op-by-op (null without it).
+    oneStepXnnpackMaxRelDiff: xnnpackStep,
+    nativeGemm: nativeGemm ? encoders.onnxMatMulRuntime.name : null,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     // spert's reference is SpERT with the small BERT: nothing to compare the BiLSTM variant with.
     reference: modelVariant === 'spert' && glove ? null : (REFERENCE[modelVariant] ?? null),
@@ -401,8 +417,8 @@ async function main() {
   const parallel = await import('@spanrel/joint/parallel');
   const datasets = await import('@spanrel/datasets');
   await core.initBackend(values.backend ? { backend: values.backend } : {});
+  const encoders = await import('@spanrel/encoders');
   if (values['onnx-threads'] !== undefined) {
-    const encoders = await import('@spanrel/encoders');
     encoders.setOnnxInference(true, { threads: positiveInt(values['onnx-threads'], '--onnx-threads', 1) });
   }
   const backend = core.describeBackend();
@@ -411,7 +427,7 @@ async function main() {
   const results = [];
   for (const variant of opts.variants) {
     try {
-      results.push(await benchVariant(variant, opts, { tf, joint, parallel, datasets, core }));
+      results.push(await benchVariant(variant, opts, { tf, joint, parallel, datasets, core, encoders }));
     } catch (e) {
       log(e instanceof Error ? (e.stack ?? e.message) : String(e));
       results.push({ variant, error: e instanceof Error ? e.message : String(e) });

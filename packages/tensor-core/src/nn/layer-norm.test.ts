@@ -1,9 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../module/registry.js';
 import { checkGradients, expectNoLeak, randomTensor } from '../testing/index.js';
 import { LayerNorm } from './index.js';
+import { layerNorm } from '../ops/layer-norm.js';
+import { setFusedKernels } from '../backend/fused-kernels.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -15,7 +17,10 @@ function naiveNorm(v: number[], gamma: number[], beta: number[], eps: number): n
   return v.map((e, i) => ((e - mean) / Math.sqrt(variance + eps)) * gamma[i] + beta[i]);
 }
 
-describe('LayerNorm ("layer-norm.v1")', () => {
+afterAll(() => setFusedKernels(true));
+
+for (const fused of [true, false]) describe(`LayerNorm ("layer-norm.v1"), ${fused ? 'closed-form gradient' : 'op by op'}`, () => {
+  beforeEach(() => setFusedKernels(fused));
   const x = randomTensor([2, 3, 6], 1, -2, 4); // [B, T, D]
 
   it('is built through the registry with BERT eps 1e-12 and matches a naive loop', () => {
@@ -43,9 +48,11 @@ describe('LayerNorm ("layer-norm.v1")', () => {
     norm.dispose();
   });
 
-  it('has numerically correct gradients', () => {
+  it('has numerically correct gradients, to x and to gamma and beta', () => {
     const norm = new LayerNorm({ dim: 6, eps: 1e-5 });
+    norm.gamma.assign(tf.tensor1d([0.5, 1.5, -1, 2, 1, 0.25]));
     checkGradients((a) => norm.apply(a), [x]);
+    checkGradients((a, g, b) => layerNorm(a, g, b, 1e-5), [x, tf.tensor1d([0.5, 1.5, -1, 2, 1, 0.25]), tf.tensor1d([0, 1, 2, 3, 4, 5])]);
     norm.dispose();
   });
 
@@ -53,5 +60,38 @@ describe('LayerNorm ("layer-norm.v1")', () => {
     const norm = new LayerNorm({ dim: 6 });
     expectNoLeak(() => norm.apply(x));
     norm.dispose();
+  });
+});
+
+describe('layerNorm: the closed-form gradient against tfjs autograd of the same ops', () => {
+  it('gives bit-identical values and gradients to 1e-6 (x, gamma, beta) with fewer kernels', async () => {
+    const x = randomTensor([3, 5, 16], 7, -3, 3); // [B, T, D]
+    const gamma = randomTensor([16], 8, 0.5, 1.5);
+    const beta = randomTensor([16], 9);
+    const upstream = randomTensor([3, 5, 16], 10);
+    const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, g, b, 1e-12), upstream));
+    const run = (on: boolean) => {
+      setFusedKernels(on);
+      return tf.tidy(() => [layerNorm(x, gamma, beta, 1e-12), ...tf.grads(f)([x, gamma, beta])].map((t) => Float32Array.from(t.dataSync())));
+    };
+    const kernels = async (on: boolean) => {
+      setFusedKernels(on);
+      const info = await tf.profile(() => tf.grads(f)([x, gamma, beta]));
+      tf.dispose(info.result as tf.Tensor[]);
+      return info.kernelNames.length;
+    };
+    try {
+      const fused = run(true);
+      const plain = run(false);
+      expect(fused[0]).toEqual(plain[0]); // the forward runs the same kernels in the same order
+      for (let k = 1; k < 4; k++) {
+        const scale = Math.max(...plain[k].map(Math.abs));
+        for (let i = 0; i < plain[k].length; i++) expect(Math.abs(fused[k][i] - plain[k][i]) / scale).toBeLessThan(1e-6);
+      }
+      expect(await kernels(true)).toBeLessThan(await kernels(false));
+    } finally {
+      setFusedKernels(true);
+      tf.dispose([x, gamma, beta, upstream]);
+    }
   });
 });

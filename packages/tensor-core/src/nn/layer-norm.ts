@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModule } from '../module/module.js';
 import { checkLastDim, checkPositiveInt } from './config-checks.js';
+import { layerNorm } from '../ops/layer-norm.js';
 
 /** Config of {@link LayerNorm}. */
 export interface LayerNormConfig {
@@ -48,12 +49,6 @@ export class LayerNorm extends BaseModule {
    */
   apply(x: tf.Tensor, _training = false): tf.Tensor {
     checkLastDim(this.name, 'input', x, this.settings.dim, 'dim');
-    return tf.tidy(() => {
-      const mean = tf.mean(x, -1, true); // [..., 1]
-      const centered = tf.sub(x, mean); // [..., dim]
-      const variance = tf.mean(tf.square(centered), -1, true); // [..., 1]
-      const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, this.settings.eps))); // [..., dim]
-      return tf.add(tf.mul(normed, this.gamma), this.beta); // [..., dim]
-    });
+    return layerNorm(x, this.gamma, this.beta, this.settings.eps); // [..., dim]
   }
 }

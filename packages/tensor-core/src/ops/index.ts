@@ -13,6 +13,7 @@ export { batchedSpanSelect, type SpanSelection } from './batched-span-select.js'
 export { pairGather, type PairSelection } from './pair-gather.js';
 export { betweenSpanBoundsMask, betweenSpansMask } from './between-spans-mask.js';
 export { dropout } from './dropout.js';
+export { layerNorm } from './layer-norm.js';
 export { ACTIVATIONS, activate, gelu, isActivationName, type ActivationName } from './activation.js';
 export { zeroMaskedRows } from './zero-masked-rows.js';
 export { maskedCrossEntropy, type LossReduction } from './masked-cross-entropy.js';
