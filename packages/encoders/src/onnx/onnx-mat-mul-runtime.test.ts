@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, initBackend, matMulRuntimeCalls, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
+import { Dense, describeBackend, initBackend, matMulRuntimeCalls, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
 import { installOnnxMatMulRuntime, MULTI_THREAD_MULTIPLY_ADDS, onnxMatMulRuntime, setOnnxMatMul } from './onnx-mat-mul-runtime.js';
 import { setOnnxInference } from './onnx-inference-switch.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from './onnxruntime-module.js';
@@ -120,6 +120,14 @@ describe('onnxMatMulRuntime (Gemm on onnxruntime-node)', () => {
 });
 
 describe('the wasm backend with installOnnxMatMulRuntime', () => {
+  it('names the runtime in describeBackend, and says when it is switched off', () => {
+    expect(describeBackend()).not.toContain('large matMuls');
+    installOnnxMatMulRuntime();
+    expect(describeBackend()).toMatch(/training patches applied; large matMuls on onnxruntime-node 1\.\d+\.\d+ \(Gemm\);/);
+    setOnnxMatMul(false);
+    expect(describeBackend()).toContain('large matMuls on onnxruntime-node (switched off: SPANREL_ONNX_MATMUL=0 or setOnnxMatMul(false))');
+  });
+
   it('runs a dense layer forward and backward through onnxruntime, equal to XNNPACK to 1e-5 relative', () => {
     // [B, T, D] = [3, 40, 96] into 128 units: 491,520 multiply-adds forward, the gradients as many each.
     const dense = new Dense({ inputDim: 96, outputDim: 128, seed: 3 });

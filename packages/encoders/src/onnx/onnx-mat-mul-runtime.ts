@@ -97,6 +97,7 @@ function sessionFor(runtime: OnnxRuntime, transposeA: boolean, transposeB: boole
  */
 export const onnxMatMulRuntime: MatMulRuntime = {
   get name(): string {
+    if (!enabled) return `onnxruntime-node (switched off: ${ONNX_MATMUL_ENV_VAR}=0 or setOnnxMatMul(false))`;
     const runtime = loadOnnxRuntime();
     return runtime ? `onnxruntime-node ${runtime.version} (Gemm)` : 'onnxruntime-node (not loaded)';
   },

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingGradients } from './gradients/index.js';
 import { isCpuPatched, patchCpuForTraining } from './patch-cpu.js';
 import { isWasmPatched, patchWasmForTraining } from './patch-wasm.js';
+import { matMulRuntime } from './mat-mul-runtime.js';
 
 /** The concrete choices, in automatic order. */
 export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -249,5 +250,7 @@ export function describeBackend(): string {
         : i.skipped.length
           ? `chosen automatically after skipping ${i.skipped.map((s) => s.choice).join(', ')}`
           : 'chosen automatically';
-  return `${i.name} (${i.package} ${i.version}; ${compute}; ${patches}; ${why})`;
+  // Where a native runtime takes the large matMuls (onnxruntime-node, installed by @spanrel/joint), say so.
+  const matMuls = i.choice === 'wasm' && matMulRuntime() ? `; large matMuls on ${matMulRuntime()!.name}` : '';
+  return `${i.name} (${i.package} ${i.version}; ${compute}; ${patches}${matMuls}; ${why})`;
 }

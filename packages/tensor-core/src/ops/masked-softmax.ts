@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alignMask, MIN_FLOAT32, normalizeAxis } from './mask-utils.js';
 import { withoutGradient } from './stop-gradient.js';
-import { fusedKernelsEnabled } from '../backend/fused-kernels.js';
 
 /**
  * Softmax over `axis` restricted to the entries the mask keeps (AllenNLP
@@ -24,13 +23,13 @@ import { fusedKernelsEnabled } from '../backend/fused-kernels.js';
  * @param axis the softmax axis (default: last)
  * @returns weights with the shape of `logits`, summing to 1 over `axis` (or 0 for a fully masked row)
  *
- * With the fused kernels on and `axis` the last one, it runs on the `Softmax` kernel
- * (`maskedSoftmaxOnSoftmaxKernel`); `setFusedKernels(false)` keeps the composition of
- * elementwise ops below, so the two can be compared in one process.
+ * Both kernel paths run this composition: on the backend's `Softmax` kernel it
+ * was ~1e-7 off (another exp), which moves an AdamW step on a parameter whose
+ * exact gradient is 0 (the bias of the score a softmax is taken over) the
+ * other way, so the two paths' weights part after one step.
  */
 export function maskedSoftmax(logits: tf.Tensor, mask: tf.Tensor, axis = -1): tf.Tensor {
   const softmaxAxis = normalizeAxis('maskedSoftmax', axis, logits.rank);
-  if (fusedKernelsEnabled() && softmaxAxis === logits.rank - 1) return maskedSoftmaxOnSoftmaxKernel(logits, mask, softmaxAxis);
   return tf.tidy(() => {
     const keep = alignMask('maskedSoftmax', logits, mask, false); // [B, Tq|1, Tk] 0/1, broadcasts to logits
     const penalty = tf.mul(tf.sub(1, keep), MIN_FLOAT32); // [B, Tq|1, Tk] 0 kept, MIN_FLOAT32 masked
@@ -46,21 +45,3 @@ export function maskedSoftmax(logits: tf.Tensor, mask: tf.Tensor, axis = -1): tf
   });
 }
 
-/**
- * The same over the last axis with the backend's `Softmax` kernel (one
- * vectorised pass on wasm) and its gradient `y * (dy - sum(dy * y))`: 6
- * kernels forward and 6 backward where the composition above runs 12 and
- * about 20 (a spert + BERT step runs it twice per layer). Masked logits are
- * pushed to -3.4e38 as above, so their exp is exactly 0; a fully masked row's
- * softmax is uniform there and the `anyKept` factor makes it 0. The same
- * values to float rounding (another exp and summation order), tested to 1e-6.
- */
-function maskedSoftmaxOnSoftmaxKernel(logits: tf.Tensor, mask: tf.Tensor, softmaxAxis: number): tf.Tensor {
-  return tf.tidy(() => {
-    const keep = alignMask('maskedSoftmax', logits, mask, false); // [B, Tq|1, Tk] 0/1, broadcasts to logits
-    const penalty = tf.mul(tf.sub(1, keep), MIN_FLOAT32); // [B, Tq|1, Tk] 0 kept, MIN_FLOAT32 masked
-    const weights = tf.softmax(tf.add(logits, penalty), softmaxAxis); // [B, Tq, Tk] masked -> 0; fully masked rows uniform
-    const anyKept = tf.max(keep, softmaxAxis, true); // [B, Tq|1, 1] 0/1
-    return tf.mul(weights, anyKept); // [B, Tq, Tk] fully masked rows -> 0
-  });
-}
