@@ -140,7 +140,8 @@ export const trainCommand: Command = {
   --epochs N  shortcut for {"training": {"epochs": N}}
   --seed N    shortcut for {"seed": N}
   --no-fused  the op-by-op path (same numbers to float rounding, slower): {"training": {"optimizer": {"fused": false}}}
-              (AdamW) and tensor-core's setFusedKernels(false) (span / context max-pooling, row zeroing, batched matMul)
+              (AdamW) and tensor-core's setFusedKernels(false) (span / context max-pooling, row zeroing, batched matMul,
+              layer norm's gradient, large matMuls on onnxruntime-node; SPANREL_ONNX_MATMUL=0 turns off only the last)
   --profile   instead of training: run --profile-steps training steps and as many dev decode batches under
               tf.profile and print kernel time by kernel (top --profile-top), kernel calls per sentence and
               the time outside kernels; writes nothing (--out not needed)
