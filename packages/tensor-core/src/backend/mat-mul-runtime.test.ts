@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './index.js';
 import { setFusedKernels } from './fused-kernels.js';
-import { matMulRuntimeCalls, MIN_RUNTIME_MULTIPLY_ADDS, setMatMulRuntime, type MatMulProduct, type MatMulRuntime } from './mat-mul-runtime.js';
+import { matMulRuntimeCalls, MIN_RUNTIME_INNER_DIM, MIN_RUNTIME_MULTIPLY_ADDS, setMatMulRuntime, type MatMulProduct, type MatMulRuntime } from './mat-mul-runtime.js';
 import { maxAbsDiff, randomValues } from './test-support.js';
 
 /** `op(a) @ op(b)` by a naive triple loop in float64 over plain arrays: the independent expectation. */
@@ -56,7 +56,10 @@ afterEach(() => {
 
 describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
   const [M, K, N] = [96, 80, 72]; // 552,960 multiply-adds: over the threshold
-  it('takes the threshold as documented', () => expect(M * K * N).toBeGreaterThanOrEqual(MIN_RUNTIME_MULTIPLY_ADDS));
+  it('takes the thresholds as documented', () => {
+    expect(M * K * N).toBeGreaterThanOrEqual(MIN_RUNTIME_MULTIPLY_ADDS);
+    expect(Math.min(M, K, N)).toBeGreaterThanOrEqual(MIN_RUNTIME_INNER_DIM);
+  });
 
   for (const ta of [false, true]) {
     for (const tb of [false, true]) {
@@ -100,7 +103,7 @@ describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
     tf.dispose([y, dx, dw]);
   });
 
-  it('keeps small products, batches of products and transposed batches of `a` on XNNPACK', () => {
+  it('keeps small products, outer products, batches of products and transposed batches of `a` on XNNPACK', () => {
     const runtime = new RecordingRuntime();
     setMatMulRuntime(runtime);
     const before = matMulRuntimeCalls();
@@ -109,6 +112,8 @@ describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
       tf.matMul(tf.tensor(randomValues(small[0] * small[1], 6), [small[0], small[1]]), tf.tensor(randomValues(small[1] * small[2], 7), [small[1], small[2]]));
       tf.matMul(tf.tensor(randomValues(4 * M * K, 8), [4, M, K]), tf.tensor(randomValues(4 * K * N, 9), [4, K, N])); // attention-like: a batch on both sides
       tf.matMul(tf.tensor(randomValues(4 * K * M, 10), [4, K, M]), tf.tensor(randomValues(K * N, 11), [K, N]), true, false);
+      // An outer product (K = 1) of 2760 x 500: 1.38 M multiply-adds, but as many outputs.
+      tf.matMul(tf.tensor(randomValues(2760, 12), [1, 2760]), tf.tensor(randomValues(500, 13), [1, 500]), true, false);
     });
     expect(runtime.seen).toEqual([]);
     expect(matMulRuntimeCalls()).toBe(before);

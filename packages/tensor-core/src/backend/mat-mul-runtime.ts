@@ -13,7 +13,8 @@
  * The wasm `BatchMatMul` kernel (`kernels/mat-mul-wasm.ts`) offers the runtime
  * every float32 product that is one 2-D product (a batch of one, or a shared
  * `b` under a batch of `a` without `transposeA`) with at least
- * {@link MIN_RUNTIME_MULTIPLY_ADDS} multiply-adds, while the fused-kernel switch
+ * {@link MIN_RUNTIME_MULTIPLY_ADDS} multiply-adds and an inner dimension of at
+ * least {@link MIN_RUNTIME_INNER_DIM}, while the fused-kernel switch
  * is on (`setFusedKernels(false)`, `--no-fused`: XNNPACK / the stock loop, for
  * comparison). The runtime may decline (return false) and XNNPACK runs it.
  */
@@ -51,6 +52,14 @@ export interface MatMulRuntime {
  * half a million multiply-adds (measured: [1, 400] x [400, 1600], 640 k, is even).
  */
 export const MIN_RUNTIME_MULTIPLY_ADDS = 1 << 19;
+
+/**
+ * Products whose inner dimension K is smaller than this stay on XNNPACK: an
+ * outer product's output is as large as its work, and onnxruntime's `Gemm`
+ * with K = 1 (the weight gradient of a layer that saw one row, `x^T dy`) took
+ * 24 ms for [2760, 1] x [1, 500] where XNNPACK takes 0.35 ms.
+ */
+export const MIN_RUNTIME_INNER_DIM = 16;
 
 let runtime: MatMulRuntime | null = null;
 let calls = 0;

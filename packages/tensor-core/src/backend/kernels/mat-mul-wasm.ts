@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, callStockKernel, type KernelArgs } from '../kernel-registry.js';
 import { fusedKernelsEnabled } from '../fused-kernels.js';
-import { matMulRuntime, multiplyOnRuntime, MIN_RUNTIME_MULTIPLY_ADDS } from '../mat-mul-runtime.js';
+import { matMulRuntime, multiplyOnRuntime, MIN_RUNTIME_INNER_DIM, MIN_RUNTIME_MULTIPLY_ADDS } from '../mat-mul-runtime.js';
 import { wasmStore } from './value-store.js';
 
 /** Swaps the last two axes of a wasm tensor (caller disposes the result). */
@@ -219,7 +219,7 @@ function onNativeRuntime(wasm: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, 
   const M = transposeA ? aCols : aRows;
   const K = transposeA ? aRows : aCols;
   const N = transposeB ? bRows : bCols;
-  if (batchA * M * K * N < MIN_RUNTIME_MULTIPLY_ADDS || K !== (transposeB ? bCols : bRows)) return null;
+  if (batchA * M * K * N < MIN_RUNTIME_MULTIPLY_ADDS || K < MIN_RUNTIME_INNER_DIM || K !== (transposeB ? bCols : bRows)) return null;
   const batchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, ra - 2), b.shape.slice(0, rb - 2));
   const store = wasmStore(wasm);
   const out = store.allocate([...batchShape, M, N], 'float32');
