@@ -15,6 +15,7 @@ import { installTrainingGradients } from './gradients/index.js';
 import { isCpuPatched, patchCpuForTraining } from './patch-cpu.js';
 import { isWasmPatched, patchWasmForTraining } from './patch-wasm.js';
 import { matMulRuntime } from './mat-mul-runtime.js';
+import { installLeanSavedTensors } from './lean-saved-tensors.js';
 
 /** The concrete choices, in automatic order. */
 export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -177,6 +178,7 @@ async function load(
       if (patch) {
         patchCpuForTraining();
         patchWasmForTraining();
+        installLeanSavedTensors();
       }
       // the kernels stay registered under 'wasm', whichever build runs them
       if (wasmThreads !== undefined) await host.wasmThreads?.use(wasmThreads);
@@ -187,7 +189,10 @@ async function load(
     case 'cpu': {
       const cpu = await import('@tensorflow/tfjs-backend-cpu');
       silenceCpuBanner();
-      if (patch) patchCpuForTraining();
+      if (patch) {
+        patchCpuForTraining();
+        installLeanSavedTensors();
+      }
       await activate('cpu');
       return { ...base, version: cpu.version_cpu, name: 'cpu', gpu: false, patched: isCpuPatched(), threads: 1, simd: false };
     }

@@ -20,6 +20,7 @@ export { patchWasmForTraining, isWasmPatched, WASM_PATCH_TAG, type WasmPatchRepo
 export { patchCpuForTraining, isCpuPatched, CPU_PATCH_TAG } from './patch-cpu.js';
 export { installTrainingGradients, reduceToShape } from './gradients/index.js';
 export { setFusedKernels, fusedKernelsEnabled, useFusedKernel } from './fused-kernels.js';
+export { installLeanSavedTensors, leanSavedTensorsInstalled } from './lean-saved-tensors.js';
 export { setMatMulRuntime, matMulRuntime, matMulRuntimeCalls, MIN_RUNTIME_MULTIPLY_ADDS, MIN_RUNTIME_INNER_DIM, type MatMulRuntime, type MatMulProduct } from './mat-mul-runtime.js';
 export { MASKED_MAX_POOL, RANGE_MAX_POOL } from './kernels/masked-max-pool-kernels.js';
 export { ZERO_MASKED_ROWS } from './kernels/zero-masked-rows-kernel.js';
