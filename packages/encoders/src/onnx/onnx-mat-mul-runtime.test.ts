@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, describeBackend, initBackend, matMulRuntimeCalls, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
+import { Dense, describeBackend, initBackend, matMulRuntimeCalls, naiveMatMul, relativeToScale, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
 import { installOnnxMatMulRuntime, MULTI_THREAD_MULTIPLY_ADDS, onnxMatMulRuntime, setOnnxMatMul } from './onnx-mat-mul-runtime.js';
 import { setOnnxInference } from './onnx-inference-switch.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from './onnxruntime-module.js';
@@ -14,35 +14,6 @@ function values(size: number, seed: number): Float32Array {
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
-}
-
-/** `op(a) @ op(b)` in float64 by a naive loop. */
-function naive(a: Float32Array, [aRows, aCols]: number[], ta: boolean, b: Float32Array, [bRows, bCols]: number[], tb: boolean): Float64Array {
-  const M = ta ? aCols : aRows;
-  const K = ta ? aRows : aCols;
-  const N = tb ? bRows : bCols;
-  const out = new Float64Array(M * N);
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[ta ? k * aCols + i : i * aCols + k] * b[tb ? j * bCols + k : k * bCols + j];
-      out[i * N + j] = s;
-    }
-  }
-  return out;
-}
-
-/** Largest difference relative to the expectation's largest magnitude. */
-function relativeDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  expect(scale).toBeGreaterThan(0.1);
-  return diff / scale;
 }
 
 beforeAll(async () => {
@@ -73,7 +44,7 @@ describe('onnxMatMulRuntime (Gemm on onnxruntime-node)', () => {
         b.set(values(K * N, 2));
         const product: MatMulProduct = { a, aRows: aShape[0], aCols: aShape[1], transposeA: ta, b, bRows: bShape[0], bCols: bShape[1], transposeB: tb, out };
         expect(onnxMatMulRuntime.multiply(product)).toBe(true);
-        expect(relativeDiff(out, naive(a, aShape, ta, b, bShape, tb))).toBeLessThan(1e-6);
+        expect(relativeToScale(out, naiveMatMul(a, aShape, ta, b, bShape, tb))).toBeLessThan(1e-6);
         // Nothing written outside the output's view.
         const outside = [...heap.subarray(0, 7), ...heap.subarray(7 + M * K, 12 + M * K), ...heap.subarray(12 + M * K + K * N, 15 + M * K + K * N), ...heap.subarray(15 + M * K + K * N + M * N)];
         expect(outside.every((v) => v === -7)).toBe(true);
@@ -113,9 +84,9 @@ describe('onnxMatMulRuntime (Gemm on onnxruntime-node)', () => {
     const one = run();
     setOnnxInference(true, { threads: 2 });
     const two = run();
-    const expected = naive(a, [m, k], false, b, [k, n], false);
-    expect(relativeDiff(one, expected)).toBeLessThan(1e-6);
-    expect(relativeDiff(two, expected)).toBeLessThan(1e-6);
+    const expected = naiveMatMul(a, [m, k], false, b, [k, n], false);
+    expect(relativeToScale(one, expected)).toBeLessThan(1e-6);
+    expect(relativeToScale(two, expected)).toBeLessThan(1e-6);
   });
 });
 
@@ -146,7 +117,7 @@ describe('the wasm backend with installOnnxMatMulRuntime', () => {
     setMatMulRuntime(null);
     const xnnpack = run();
     expect(calls).toBeGreaterThanOrEqual(4); // y (twice), dW, dX
-    for (let i = 0; i < native.length; i++) expect(relativeDiff(native[i], xnnpack[i])).toBeLessThan(1e-5);
+    for (let i = 0; i < native.length; i++) expect(relativeToScale(native[i], xnnpack[i])).toBeLessThan(1e-5);
     tf.dispose([x, w]);
     dense.dispose();
   });

@@ -3,25 +3,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './index.js';
 import { setFusedKernels } from './fused-kernels.js';
 import { matMulRuntimeCalls, MIN_RUNTIME_INNER_DIM, MIN_RUNTIME_MULTIPLY_ADDS, setMatMulRuntime, type MatMulProduct, type MatMulRuntime } from './mat-mul-runtime.js';
-import { maxAbsDiff, randomValues } from './test-support.js';
+import { randomValues } from './test-support.js';
+import { naiveMatMul, relativeToScale } from '../testing/naive-mat-mul.js';
 
-/** `op(a) @ op(b)` by a naive triple loop in float64 over plain arrays: the independent expectation. */
-function naiveProduct(a: Float32Array, [aRows, aCols]: number[], ta: boolean, b: Float32Array, [bRows, bCols]: number[], tb: boolean): Float32Array {
-  const M = ta ? aCols : aRows;
-  const K = ta ? aRows : aCols;
-  const N = tb ? bRows : bCols;
-  const out = new Float32Array(M * N);
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[ta ? k * aCols + i : i * aCols + k] * b[tb ? j * bCols + k : k * bCols + j];
-      out[i * N + j] = s;
-    }
-  }
-  return out;
-}
-
-/** A runtime that computes with {@link naiveProduct} and records what it was given. */
+/** A runtime that computes with {@link naiveMatMul} and records what it was given. */
 class RecordingRuntime implements MatMulRuntime {
   readonly name = 'naive loop (test)';
   seen: { aRows: number; aCols: number; transposeA: boolean; bRows: number; bCols: number; transposeB: boolean; sizes: number[] }[] = [];
@@ -32,16 +17,9 @@ class RecordingRuntime implements MatMulRuntime {
       p.out.fill(Number.NaN); // a runtime that scribbles, then declines: tfjs must still give the product
       return false;
     }
-    p.out.set(naiveProduct(p.a, [p.aRows, p.aCols], p.transposeA, p.b, [p.bRows, p.bCols], p.transposeB));
+    p.out.set(naiveMatMul(p.a, [p.aRows, p.aCols], p.transposeA, p.b, [p.bRows, p.bCols], p.transposeB));
     return true;
   }
-}
-
-/** Largest difference relative to the largest magnitude of the expectation. */
-function relativeDiff(actual: ArrayLike<number>, expected: Float32Array): number {
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  return maxAbsDiff(actual, expected) / scale;
 }
 
 beforeAll(async () => {
@@ -73,7 +51,7 @@ describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
         const before = matMulRuntimeCalls();
         const y = tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
         expect(y.shape).toEqual([M, N]);
-        expect(relativeDiff(y.dataSync(), naiveProduct(a, aShape, ta, b, bShape, tb))).toBeLessThan(1e-6);
+        expect(relativeToScale(y.dataSync(), naiveMatMul(a, aShape, ta, b, bShape, tb))).toBeLessThan(1e-6);
         expect(matMulRuntimeCalls() - before).toBe(1);
         expect(runtime.seen).toEqual([{ aRows: aShape[0], aCols: aShape[1], transposeA: ta, bRows: bShape[0], bCols: bShape[1], transposeB: tb, sizes: [M * K, K * N, M * N] }]);
         y.dispose();
@@ -96,9 +74,9 @@ describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
       return [tf.matMul(xt, wt), gx, gw];
     });
     expect(y.shape).toEqual([B, T, H]);
-    expect(relativeDiff(y.dataSync(), naiveProduct(x, [B * T, D], false, w, [D, H], false))).toBeLessThan(1e-6);
-    expect(relativeDiff(dx.dataSync(), naiveProduct(dy, [B * T, H], false, w, [D, H], true))).toBeLessThan(1e-6); // dY W^T
-    expect(relativeDiff(dw.dataSync(), naiveProduct(x, [B * T, D], true, dy, [B * T, H], false))).toBeLessThan(1e-6); // X^T dY
+    expect(relativeToScale(y.dataSync(), naiveMatMul(x, [B * T, D], false, w, [D, H], false))).toBeLessThan(1e-6);
+    expect(relativeToScale(dx.dataSync(), naiveMatMul(dy, [B * T, H], false, w, [D, H], true))).toBeLessThan(1e-6); // dY W^T
+    expect(relativeToScale(dw.dataSync(), naiveMatMul(x, [B * T, D], true, dy, [B * T, H], false))).toBeLessThan(1e-6); // X^T dY
     expect(runtime.seen.some((s) => s.aRows === B * T && s.aCols === D && !s.transposeA && s.bRows === D && s.bCols === H)).toBe(true);
     tf.dispose([y, dx, dw]);
   });
@@ -139,7 +117,7 @@ describe('the wasm BatchMatMul kernel on an installed MatMulRuntime', () => {
     const tensors = tf.memory().numTensors;
     const y = tf.tidy(() => tf.matMul(tf.tensor(a, [M, K]), tf.tensor(b, [K, N])));
     expect(runtime.seen.length).toBe(2);
-    expect(relativeDiff(y.dataSync(), naiveProduct(a, [M, K], false, b, [K, N], false))).toBeLessThan(1e-5);
+    expect(relativeToScale(y.dataSync(), naiveMatMul(a, [M, K], false, b, [K, N], false))).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(tensors + 1);
     expect(tf.memory().numBytes).toBe(bytes + 4 * M * N);
     y.dispose();

@@ -5,3 +5,4 @@
 export { checkGradients, checkVariableGradients, type GradientCheckOptions, type GradientCheckReport } from './check-gradients.js';
 export { distinctRandomTensor, randomIntTensor, randomMask, randomTensor } from './random.js';
 export { expectNoLeak } from './expect-no-leak.js';
+export { naiveMatMul, relativeToScale } from './naive-mat-mul.js';

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, distinctRandomTensor, expectNoLeak, randomIntTensor, randomMask, randomTensor } from './index.js';
+import { checkGradients, distinctRandomTensor, expectNoLeak, naiveMatMul, randomIntTensor, randomMask, randomTensor, relativeToScale } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -100,5 +100,30 @@ describe('expectNoLeak', () => {
       }),
     ).rejects.toThrow(/leaked/);
     kept?.dispose();
+  });
+});
+
+describe('naiveMatMul', () => {
+  // a = [[1, 2, 3], [4, 5, 6]], b = [[7, 8], [9, 10], [11, 12]]: a @ b = [[58, 64], [139, 154]] (by hand).
+  const a = [1, 2, 3, 4, 5, 6];
+  const b = [7, 8, 9, 10, 11, 12];
+  const aT = [1, 4, 2, 5, 3, 6]; // a stored transposed, [3, 2]
+  const bT = [7, 9, 11, 8, 10, 12]; // b stored transposed, [2, 3]
+
+  it('multiplies with each transpose flag pair', () => {
+    const expected = [58, 64, 139, 154];
+    expect([...naiveMatMul(a, [2, 3], false, b, [3, 2], false)]).toEqual(expected);
+    expect([...naiveMatMul(aT, [3, 2], true, b, [3, 2], false)]).toEqual(expected);
+    expect([...naiveMatMul(a, [2, 3], false, bT, [2, 3], true)]).toEqual(expected);
+    expect([...naiveMatMul(aT, [3, 2], true, bT, [2, 3], true)]).toEqual(expected);
+  });
+
+  it('refuses operands whose inner dimensions differ', () => {
+    expect(() => naiveMatMul(a, [2, 3], false, b, [2, 3], false)).toThrow(/inner dimensions differ \(3 vs 2\)/);
+  });
+
+  it('relativeToScale divides the largest difference by the largest expected magnitude', () => {
+    expect(relativeToScale([1, -3.5, 2], [1, -4, 2])).toBe(0.5 / 4);
+    expect(() => relativeToScale([1], [1, 2])).toThrow(/lengths differ/);
   });
 });
