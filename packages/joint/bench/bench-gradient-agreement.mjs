@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+/**
+ * Whose rounding is it? Computes the training-loss gradient of ONE batch (the
+ * first CoNLL04 training sentences, the same sampled batch, the same initial
+ * weights) on several paths, each in its own process, and compares every pair:
+ *
+ *   opByOp       wasm backend, op-by-op compositions, matMuls on XNNPACK
+ *                (the baseline of bench-speed and bench-paths-agree)
+ *   fastXnnpack  wasm, fused kernels, matMuls on XNNPACK
+ *   fastNative   wasm, fused kernels, large matMuls on onnxruntime-node's GEMM
+ *                (the default fast path; skipped where onnxruntime-node does not load)
+ *   cpuStock     tfjs' pure-JS cpu backend, op-by-op: stock tfjs kernels, another
+ *                summation order, the independent reference (slow: ~40 s for dixit)
+ *
+ * For each pair: the largest difference relative to each tensor's scale
+ * (`compareTensorSets`, tensors under the noise floor set aside), the median
+ * over tensors of |a - b|_2 / |a|_2, and the number of gradient entries whose
+ * sign differs. A sign flip is what AdamW turns into a full-size step the
+ * other way (its first steps move a weight by ~lr whatever the size of its
+ * gradient), so the flips say whether two paths can train the same weights
+ * step for step. One JSON object as the last line.
+ *
+ *   node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--data DIR] [--bert DIR]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { NOISE_FLOOR, REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Each path: the backend, whether the fused kernels run, whether large matMuls go to onnxruntime's GEMM. */
+const PATHS = {
+  opByOp: { backend: 'wasm', fused: false, native: false },
+  fastXnnpack: { backend: 'wasm', fused: true, native: false },
+  fastNative: { backend: 'wasm', fused: true, native: true },
+  cpuStock: { backend: 'cpu', fused: false, native: false },
+};
+
+/** Writes `name -> Float32Array` as a JSON header line plus the concatenated float32 values. */
+function writeTensorSet(file, tensors, extra) {
+  const header = { ...extra, tensors: [...tensors].map(([name, v]) => ({ name, length: v.length })) };
+  const total = [...tensors.values()].reduce((n, v) => n + v.length, 0);
+  const values = new Float32Array(total);
+  let at = 0;
+  for (const v of tensors.values()) {
+    values.set(v, at);
+    at += v.length;
+  }
+  const head = Buffer.from(`${JSON.stringify(header)}\n`);
+  writeFileSync(file, Buffer.concat([head, Buffer.from(values.buffer)]));
+}
+
+function readTensorSet(file) {
+  const bytes = readFileSync(file);
+  const newline = bytes.indexOf(10);
+  const header = JSON.parse(bytes.subarray(0, newline).toString());
+  const body = bytes.subarray(newline + 1);
+  const all = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+  const tensors = new Map();
+  let at = 0;
+  for (const { name, length } of header.tensors) {
+    tensors.set(name, all.subarray(at, at + length));
+    at += length;
+  }
+  return { header, tensors };
+}
+
+/** The worker: one variant's gradient on one path, written to `out`. */
+async function gradientWorker(variant, pathName, out, opts) {
+  const path = PATHS[pathName];
+  const core = await import('@spanrel/tensor-core');
+  const joint = await import('@spanrel/joint');
+  const datasets = await import('@spanrel/datasets');
+  const encoders = await import('@spanrel/encoders');
+  const tf = await import('@tensorflow/tfjs-core');
+  await core.initBackend({ backend: path.backend });
+  core.setFusedKernels(path.fused);
+  encoders.setOnnxMatMul(path.native);
+  if (path.native && !(encoders.loadOnnxRuntime() !== null && encoders.onnxMatMulEnabled())) {
+    writeTensorSet(out, new Map(), { skipped: 'onnxruntime-node does not load' });
+    return;
+  }
+  const { glove, modelVariant } = splitGlove(variant);
+  const spec = benchVariantSpec(joint.variantSpec, variant, {
+    source: `bench-gradient-agreement ${variant}`,
+    encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined,
+  });
+  const files = dataFiles(opts.data);
+  const schema = datasets.readTypeSchema(files.types);
+  const train = datasets.readDocuments(files.train, { schema }).slice(0, 50);
+  const model = await joint.buildModel(spec, schema, train, train.slice(0, 5));
+  const params = model.parameters();
+  const t = spec.training;
+  const sampling = t.sampling.strategy === 'all-spans' ? t.sampling : undefined;
+  const batch = joint.sampleBatch(spec, schema, train.slice(0, t.batchSize), () => datasets.createRng(1));
+  const started = performance.now();
+  const { value, grads } = tf.variableGrads(() => joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss, [...params.values()]);
+  const seconds = (performance.now() - started) / 1000;
+  const byVariable = new Map([...params].map(([name, v]) => [v.name, name]));
+  const tensors = new Map(Object.entries(grads).map(([id, g]) => [byVariable.get(id) ?? id, g.dataSync().slice()]));
+  writeTensorSet(out, tensors, { loss: value.dataSync()[0], seconds, backend: core.describeBackend() });
+}
+
+/** Sign flips (entries whose signs differ, noise-floor tensors aside) and the median relative L2 distance over tensors. */
+function flipsAndMedianL2(a, b) {
+  let flips = 0;
+  const l2 = [];
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    let scale = 0;
+    let diff2 = 0;
+    let norm2 = 0;
+    for (let i = 0; i < x.length; i++) scale = Math.max(scale, Math.abs(x[i]), Math.abs(y[i]));
+    if (scale < NOISE_FLOOR) continue;
+    for (let i = 0; i < x.length; i++) {
+      if (Math.sign(x[i]) !== Math.sign(y[i])) flips++;
+      diff2 += (x[i] - y[i]) ** 2;
+      norm2 += x[i] ** 2;
+    }
+    if (norm2 > 0) l2.push(Math.sqrt(diff2 / norm2));
+  }
+  l2.sort((p, q) => p - q);
+  return { flips, medianL2: l2.length > 0 ? l2[l2.length >> 1] : 0 };
+}
+
+function runWorker(variant, path, out, opts) {
+  const args = [SELF, '--worker', path, '--variants', variant, '--out', out, '--data', opts.data, '--bert', opts.bert];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${variant} on ${path}: worker exited with ${code}`))));
+  });
+}
+
+async function compareVariant(variant, paths, opts) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'spanrel-gradient-agreement-'));
+  try {
+    const sets = {};
+    for (const path of paths) {
+      const file = join(dir, `${path}.bin`);
+      await runWorker(variant, path, file, opts);
+      const set = readTensorSet(file);
+      if (set.header.skipped) {
+        log(`${variant} ${path}: skipped (${set.header.skipped})`);
+        continue;
+      }
+      sets[path] = set;
+      log(`${variant} ${path}: loss ${set.header.loss}, gradient in ${set.header.seconds.toFixed(1)} s (${set.header.backend})`);
+    }
+    const names = Object.keys(sets);
+    const pairs = [];
+    for (let i = 0; i < names.length; i++) {
+      for (let j = i + 1; j < names.length; j++) {
+        const a = sets[names[i]].tensors;
+        const b = sets[names[j]].tensors;
+        const compared = compareTensorSets(a, b);
+        const { flips, medianL2 } = flipsAndMedianL2(a, b);
+        pairs.push({ a: names[i], b: names[j], maxRelDiff: compared.maxRelDiff, worst: compared.worst, medianL2, signFlips: flips });
+      }
+    }
+    return { variant, losses: Object.fromEntries(names.map((n) => [n, sets[n].header.loss])), pairs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      variants: { type: 'string' },
+      data: { type: 'string' },
+      bert: { type: 'string' },
+      'no-cpu': { type: 'boolean' },
+      worker: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--data DIR] [--bert DIR]');
+    return 0;
+  }
+  const opts = {
+    variants: (values.variants ?? 'dixit+glove').split(',').map((s) => s.trim()).filter(Boolean),
+    data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
+    bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
+  };
+  if (values.worker !== undefined) {
+    if (!(values.worker in PATHS)) throw new Error(`--worker: unknown path "${values.worker}" (${Object.keys(PATHS).join(', ')})`);
+    await gradientWorker(opts.variants[0], values.worker, values.out, opts);
+    return 0;
+  }
+  const missing = missingInputs(opts.variants, opts.data, opts.bert);
+  if (missing.length > 0) {
+    console.log(JSON.stringify({ benchmark: 'gradient-agreement', skipped: `missing ${missing.join(', ')}`, results: [] }));
+    return 0;
+  }
+  const rerun = rerunWithWinkNodePath(SELF, opts.variants);
+  if (rerun) return rerun;
+  const paths = Object.keys(PATHS).filter((p) => !(values['no-cpu'] && p === 'cpuStock'));
+  const results = [];
+  for (const variant of opts.variants) results.push(await compareVariant(variant, paths, opts));
+  console.log('\nvariant  path a  path b  max rel diff (tensor)  median rel L2  sign flips');
+  for (const r of results) {
+    for (const p of r.pairs) console.log(`${r.variant}  ${p.a}  ${p.b}  ${p.maxRelDiff.toExponential(2)} (${p.worst ?? '-'})  ${p.medianL2.toExponential(2)}  ${p.signFlips}`);
+  }
+  console.log(JSON.stringify({ benchmark: 'gradient-agreement', machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, results }));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);
