@@ -23,7 +23,7 @@
  *   node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--data DIR] [--bert DIR]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,33 +41,16 @@ const PATHS = {
   cpuStock: { backend: 'cpu', fused: false, native: false },
 };
 
-/** Writes `name -> Float32Array` as a JSON header line plus the concatenated float32 values. */
-function writeTensorSet(file, tensors, extra) {
-  const header = { ...extra, tensors: [...tensors].map(([name, v]) => ({ name, length: v.length })) };
-  const total = [...tensors.values()].reduce((n, v) => n + v.length, 0);
-  const values = new Float32Array(total);
-  let at = 0;
-  for (const v of tensors.values()) {
-    values.set(v, at);
-    at += v.length;
-  }
-  const head = Buffer.from(`${JSON.stringify(header)}\n`);
-  writeFileSync(file, Buffer.concat([head, Buffer.from(values.buffer)]));
-}
-
-function readTensorSet(file) {
-  const bytes = readFileSync(file);
-  const newline = bytes.indexOf(10);
-  const header = JSON.parse(bytes.subarray(0, newline).toString());
-  const body = bytes.subarray(newline + 1);
-  const all = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-  const tensors = new Map();
-  let at = 0;
-  for (const { name, length } of header.tensors) {
-    tensors.set(name, all.subarray(at, at + length));
-    at += length;
-  }
-  return { header, tensors };
+/**
+ * A worker's gradients as a safetensors file (tensor-core's format): parameter
+ * name -> gradient, the loss, seconds and backend (or why it was skipped) as
+ * metadata. Read back as name -> Float32Array with the metadata.
+ */
+async function readGradientFile(core, file) {
+  const { tensors, metadata } = await core.loadSafetensors(file);
+  const values = new Map([...tensors].map(([name, t]) => [name, t.dataSync()]));
+  for (const t of tensors.values()) t.dispose();
+  return { metadata, tensors: values };
 }
 
 /** The worker: one variant's gradient on one path, written to `out`. */
@@ -82,7 +65,7 @@ async function gradientWorker(variant, pathName, out, opts) {
   core.setFusedKernels(path.fused);
   encoders.setOnnxMatMul(path.native);
   if (path.native && !(encoders.loadOnnxRuntime() !== null && encoders.onnxMatMulEnabled())) {
-    writeTensorSet(out, new Map(), { skipped: 'onnxruntime-node does not load' });
+    await core.saveSafetensors(out, new Map(), { skipped: 'onnxruntime-node does not load' });
     return;
   }
   const { glove, modelVariant } = splitGlove(variant);
@@ -102,8 +85,8 @@ async function gradientWorker(variant, pathName, out, opts) {
   const { value, grads } = tf.variableGrads(() => joint.trainingLosses(model, batch, sampling, t.lossReduction, t.loss).loss, [...params.values()]);
   const seconds = (performance.now() - started) / 1000;
   const byVariable = new Map([...params].map(([name, v]) => [v.name, name]));
-  const tensors = new Map(Object.entries(grads).map(([id, g]) => [byVariable.get(id) ?? id, g.dataSync().slice()]));
-  writeTensorSet(out, tensors, { loss: value.dataSync()[0], seconds, backend: core.describeBackend() });
+  const named = new Map(Object.entries(grads).map(([id, g]) => [byVariable.get(id) ?? id, g]));
+  await core.saveSafetensors(out, named, { loss: String(value.dataSync()[0]), seconds: String(seconds), backend: core.describeBackend() });
 }
 
 /** Sign flips (entries whose signs differ, noise-floor tensors aside) and the median relative L2 distance over tensors. */
@@ -136,20 +119,20 @@ function runWorker(variant, path, out, opts) {
   });
 }
 
-async function compareVariant(variant, paths, opts) {
+async function compareVariant(core, variant, paths, opts) {
   const dir = mkdtempSync(join(os.tmpdir(), 'spanrel-gradient-agreement-'));
   try {
     const sets = {};
     for (const path of paths) {
-      const file = join(dir, `${path}.bin`);
+      const file = join(dir, `${path}.safetensors`);
       await runWorker(variant, path, file, opts);
-      const set = readTensorSet(file);
-      if (set.header.skipped) {
-        log(`${variant} ${path}: skipped (${set.header.skipped})`);
+      const set = await readGradientFile(core, file);
+      if (set.metadata.skipped) {
+        log(`${variant} ${path}: skipped (${set.metadata.skipped})`);
         continue;
       }
       sets[path] = set;
-      log(`${variant} ${path}: loss ${set.header.loss}, gradient in ${set.header.seconds.toFixed(1)} s (${set.header.backend})`);
+      log(`${variant} ${path}: loss ${set.metadata.loss}, gradient in ${Number(set.metadata.seconds).toFixed(1)} s (${set.metadata.backend})`);
     }
     const names = Object.keys(sets);
     const pairs = [];
@@ -162,7 +145,7 @@ async function compareVariant(variant, paths, opts) {
         pairs.push({ a: names[i], b: names[j], maxRelDiff: compared.maxRelDiff, worst: compared.worst, medianL2, signFlips: flips });
       }
     }
-    return { variant, losses: Object.fromEntries(names.map((n) => [n, sets[n].header.loss])), pairs };
+    return { variant, losses: Object.fromEntries(names.map((n) => [n, Number(sets[n].metadata.loss)])), pairs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -202,8 +185,11 @@ async function main() {
   const rerun = rerunWithWinkNodePath(SELF, opts.variants);
   if (rerun) return rerun;
   const paths = Object.keys(PATHS).filter((p) => !(values['no-cpu'] && p === 'cpuStock'));
+  // The parent only reads the workers' files: tfjs' cpu backend holds them for the moment they are read.
+  const core = await import('@spanrel/tensor-core');
+  await core.initBackend({ backend: 'cpu' });
   const results = [];
-  for (const variant of opts.variants) results.push(await compareVariant(variant, paths, opts));
+  for (const variant of opts.variants) results.push(await compareVariant(core, variant, paths, opts));
   console.log('\nvariant  path a  path b  max rel diff (tensor)  median rel L2  sign flips');
   for (const r of results) {
     for (const p of r.pairs) console.log(`${r.variant}  ${p.a}  ${p.b}  ${p.maxRelDiff.toExponential(2)} (${p.worst ?? '-'})  ${p.medianL2.toExponential(2)}  ${p.signFlips}`);
