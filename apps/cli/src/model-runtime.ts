@@ -3,7 +3,7 @@
  * tfjs backend, loading a model folder, predicting with a progress bar.
  */
 import type { Document } from '@spanrel/datasets';
-import { loadModel, resolveModelFolder, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
+import { ONNX_MATMUL_ENV_VAR, loadModel, resolveModelFolder, setOnnxMatMul, type DecodeStats, type JointModel, type SentenceInput, type TaggedDocument } from '@spanrel/joint';
 import { describeBackend, initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { processIO, requireString, UsageError, type CliIO } from './command.js';
 import { ProgressBar, type ProgressStream } from './progress/progress-bar.js';
@@ -24,6 +24,12 @@ export async function startBackend(values: Record<string, unknown>, io: CliIO): 
   // --no-fused (train): the op-by-op compositions instead of spanrel's fused kernels, e.g. to compare the two.
   const fused = values['no-fused'] !== true;
   setFusedKernels(fused);
+  // --no-native-gemm (train): large matMuls stay on the wasm backend's XNNPACK, the op-by-op path's arithmetic, so
+  // that a run reproduces it step for step (onnxruntime's GEMM sums in another order: the same numbers to rounding,
+  // which a ReLU network's training does not keep). The environment variable carries it to worker threads.
+  if (values['no-native-gemm'] === true) process.env[ONNX_MATMUL_ENV_VAR] = '0';
+  const nativeGemm = process.env[ONNX_MATMUL_ENV_VAR] !== '0';
+  setOnnxMatMul(nativeGemm);
   io.err(`backend: ${describeBackend()}${fused ? '' : '; fused kernels off (op-by-op path)'}`);
 }
 

@@ -20,7 +20,14 @@
  * gradient), so the flips say whether two paths can train the same weights
  * step for step. One JSON object as the last line.
  *
- *   node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--data DIR] [--bert DIR]
+ * `--activation gelu` (or `tanh`) replaces the ReLU of Dixit's MLPs (entity
+ * classifier, relation head, span attention): a smooth activation has a
+ * continuous gradient, so it tells whether a gap comes from ReLU units whose
+ * pre-activation lies within rounding of 0 (their gradient is on in one path,
+ * off in the other). Per pair the tensors farthest apart and closest are
+ * listed: where along the network the gap opens.
+ *
+ *   node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--activation gelu] [--data DIR] [--bert DIR]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +35,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NOISE_FLOOR, REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { NOISE_FLOOR, REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, rerunWithWinkNodePath, splitGlove, withMlpActivation } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -73,6 +80,7 @@ async function gradientWorker(variant, pathName, out, opts) {
     source: `bench-gradient-agreement ${variant}`,
     encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined,
   });
+  if (opts.activation) withMlpActivation(spec, opts.activation);
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);
   const train = datasets.readDocuments(files.train, { schema }).slice(0, 50);
@@ -89,10 +97,14 @@ async function gradientWorker(variant, pathName, out, opts) {
   await core.saveSafetensors(out, named, { loss: String(value.dataSync()[0]), seconds: String(seconds), backend: core.describeBackend() });
 }
 
-/** Sign flips (entries whose signs differ, noise-floor tensors aside) and the median relative L2 distance over tensors. */
+/**
+ * Sign flips (entries whose signs differ, noise-floor tensors aside), the
+ * median relative L2 distance over tensors, and the tensors by that distance.
+ */
 function flipsAndMedianL2(a, b) {
   let flips = 0;
   const l2 = [];
+  const byTensor = [];
   for (const [name, x] of a) {
     const y = b.get(name);
     let scale = 0;
@@ -105,14 +117,18 @@ function flipsAndMedianL2(a, b) {
       diff2 += (x[i] - y[i]) ** 2;
       norm2 += x[i] ** 2;
     }
-    if (norm2 > 0) l2.push(Math.sqrt(diff2 / norm2));
+    if (norm2 > 0) {
+      l2.push(Math.sqrt(diff2 / norm2));
+      byTensor.push({ name, relL2: Math.sqrt(diff2 / norm2) });
+    }
   }
   l2.sort((p, q) => p - q);
-  return { flips, medianL2: l2.length > 0 ? l2[l2.length >> 1] : 0 };
+  byTensor.sort((p, q) => q.relL2 - p.relL2);
+  return { flips, medianL2: l2.length > 0 ? l2[l2.length >> 1] : 0, byTensor };
 }
 
 function runWorker(variant, path, out, opts) {
-  const args = [SELF, '--worker', path, '--variants', variant, '--out', out, '--data', opts.data, '--bert', opts.bert];
+  const args = [SELF, '--worker', path, '--variants', variant, '--out', out, '--data', opts.data, '--bert', opts.bert, ...(opts.activation ? ['--activation', opts.activation] : [])];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${variant} on ${path}: worker exited with ${code}`))));
@@ -141,8 +157,8 @@ async function compareVariant(core, variant, paths, opts) {
         const a = sets[names[i]].tensors;
         const b = sets[names[j]].tensors;
         const compared = compareTensorSets(a, b);
-        const { flips, medianL2 } = flipsAndMedianL2(a, b);
-        pairs.push({ a: names[i], b: names[j], maxRelDiff: compared.maxRelDiff, worst: compared.worst, medianL2, signFlips: flips });
+        const { flips, medianL2, byTensor } = flipsAndMedianL2(a, b);
+        pairs.push({ a: names[i], b: names[j], maxRelDiff: compared.maxRelDiff, worst: compared.worst, medianL2, signFlips: flips, byTensor });
       }
     }
     return { variant, losses: Object.fromEntries(names.map((n) => [n, Number(sets[n].metadata.loss)])), pairs };
@@ -158,19 +174,21 @@ async function main() {
       data: { type: 'string' },
       bert: { type: 'string' },
       'no-cpu': { type: 'boolean' },
+      activation: { type: 'string' },
       worker: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('usage: node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--data DIR] [--bert DIR]');
+    console.log('usage: node packages/joint/bench/bench-gradient-agreement.mjs [--variants dixit+glove,spert] [--no-cpu] [--activation gelu|tanh] [--data DIR] [--bert DIR]');
     return 0;
   }
   const opts = {
     variants: (values.variants ?? 'dixit+glove').split(',').map((s) => s.trim()).filter(Boolean),
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
     bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
+    activation: values.activation,
   };
   if (values.worker !== undefined) {
     if (!(values.worker in PATHS)) throw new Error(`--worker: unknown path "${values.worker}" (${Object.keys(PATHS).join(', ')})`);
@@ -194,7 +212,12 @@ async function main() {
   for (const r of results) {
     for (const p of r.pairs) console.log(`${r.variant}  ${p.a}  ${p.b}  ${p.maxRelDiff.toExponential(2)} (${p.worst ?? '-'})  ${p.medianL2.toExponential(2)}  ${p.signFlips}`);
   }
-  console.log(JSON.stringify({ benchmark: 'gradient-agreement', machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, results }));
+  const show = (list) => list.map((t) => `${t.name} ${t.relL2.toExponential(1)}`).join(', ');
+  console.log('\nwhere the gap opens (rel L2 by tensor: farthest | closest)');
+  for (const r of results) {
+    for (const p of r.pairs) console.log(`${r.variant}  ${p.a} - ${p.b}: ${show(p.byTensor.slice(0, 3))} | ${show(p.byTensor.slice(-3))}`);
+  }
+  console.log(JSON.stringify({ benchmark: 'gradient-agreement', activation: opts.activation ?? null, machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, results }));
   return 0;
 }
 

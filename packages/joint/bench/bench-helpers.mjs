@@ -100,11 +100,13 @@ export const NOISE_FLOOR = 1e-6;
  * softmax is shift-invariant) gets a rounding-noise gradient, so any other
  * summation order (XNNPACK against the stock loop) moves it differently by up
  * to 100 % of its own scale; its values stay ~1e-9 (Adam's eps damps the step)
- * and change no output.
+ * and change no output. `next`: the second largest relative difference and
+ * its tensor (what is left when the worst one is such a weight above the floor).
  */
 export function compareTensorSets(a, b) {
   let maxRelDiff = 0;
   let worst = null;
+  let next = { name: null, relDiff: 0 };
   const noise = { names: [], maxAbsDiff: 0 };
   for (const [name, x] of a) {
     const y = b.get(name);
@@ -118,11 +120,14 @@ export function compareTensorSets(a, b) {
       noise.names.push(name);
       noise.maxAbsDiff = Math.max(noise.maxAbsDiff, diff);
     } else if (diff > 0 && diff / scale > maxRelDiff) {
+      if (worst !== null) next = { name: worst, relDiff: maxRelDiff };
       maxRelDiff = diff / scale;
       worst = name;
+    } else if (diff > 0 && diff / scale > next.relDiff) {
+      next = { name, relDiff: diff / scale };
     }
   }
-  return { maxRelDiff, worst, noise };
+  return { maxRelDiff, worst, next, noise };
 }
 
 /** {@link compareTensorSets}' largest relative difference. */
@@ -198,4 +203,28 @@ export function kernelTimer(tf, names) {
     tf.registerKernel({ ...kernel, kernelFunc: timed });
   }
   return timer;
+}
+
+/** The hidden-activation field of each MLP component that has one (Dixit's entity classifier, relation head, span attention). */
+const MLP_ACTIVATION_FIELDS = {
+  'mlp-entity-classifier.v1': 'activation',
+  'dixit-relation-head.v1': 'activation',
+  'dixit-span-head.v1': 'attentionActivation',
+};
+
+/**
+ * `spec` with the hidden activation of every MLP component that takes one set
+ * to `activation` (a bench's `--activation`, e.g. `gelu` against the papers'
+ * `relu`); throws when no component of the spec has one.
+ */
+export function withMlpActivation(spec, activation) {
+  let set = 0;
+  for (const part of ['spanHead', 'entityClassifier', 'relationHead']) {
+    const field = MLP_ACTIVATION_FIELDS[spec[part].name];
+    if (!field) continue;
+    spec[part].config = { ...spec[part].config, [field]: activation };
+    set++;
+  }
+  if (set === 0) throw new Error(`--activation: no component of the ${spec.preset} spec has an MLP activation (${Object.keys(MLP_ACTIVATION_FIELDS).join(', ')} have)`);
+  return spec;
 }

@@ -12,17 +12,19 @@
  *
  * Variants: `spert` (with the shared small BERT, `--bert`), `dixit+glove`,
  * `spert+glove`, any preset (`+glove`: the fixed GloVe-derived vectors, see
- * bench-helpers.mjs). Uses the BUILT packages (`pnpm build` first).
+ * bench-helpers.mjs). `--activation gelu` (or `tanh`) replaces the ReLU of
+ * Dixit's MLPs (see bench-gradient-agreement.mjs). Uses the BUILT packages
+ * (`pnpm build` first).
  *
  *   node packages/joint/bench/bench-paths-agree.mjs [--variants spert,dixit+glove] [--train 200] [--dev 100]
- *     [--data DIR] [--bert DIR]
+ *     [--activation gelu] [--data DIR] [--bert DIR]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove } from './bench-helpers.mjs';
+import { REPO_ROOT, benchVariantSpec, compareTensorSets, dataFiles, missingInputs, noiseNote, rerunWithWinkNodePath, splitGlove, withMlpActivation } from './bench-helpers.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -34,6 +36,7 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
     source: `bench-paths-agree ${variant}`,
     encoder: modelVariant === 'spert' && !glove ? `bert:${opts.bert}` : undefined,
   });
+  if (opts.activation) withMlpActivation(spec, opts.activation);
   const files = dataFiles(opts.data);
   const schema = datasets.readTypeSchema(files.types);
   const train = datasets.readDocuments(files.train, { schema }).slice(0, opts.train);
@@ -47,7 +50,7 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
   for (const path of paths) {
     const fused = path !== 'opByOp';
     core.setFusedKernels(fused);
-    encoders.setOnnxMatMul(path === 'fused');
+    encoders.setOnnxMatMul(native && path === 'fused'); // SPANREL_ONNX_MATMUL=0 keeps the fast path on XNNPACK too
     const outDir = mkdtempSync(join(os.tmpdir(), 'spanrel-paths-agree-'));
     const started = performance.now();
     try {
@@ -62,7 +65,7 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
     } finally {
       rmSync(outDir, { recursive: true, force: true });
       core.setFusedKernels(true);
-      encoders.setOnnxMatMul(true);
+      encoders.setOnnxMatMul(native);
     }
   }
   let xnnpack = null;
@@ -73,6 +76,7 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
       seconds: runs.fusedXnnpack.seconds,
       sameDevScores: ['ner', 're', 'rePlus'].every((k) => runs.fusedXnnpack.dev[k].f1 === runs.opByOp.dev[k].f1),
       weightsMaxRelDiff: compared.maxRelDiff,
+      weightsWorstTensor: compared.worst,
     };
     log(`fast path with its matMuls on XNNPACK against op-by-op: same dev scores ${xnnpack.sameDevScores}, weights max rel diff ${xnnpack.weightsMaxRelDiff.toExponential(2)}${noiseNote(compared)}`);
   }
@@ -88,6 +92,8 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
     opByOp: { dev: runs.opByOp.dev, seconds: runs.opByOp.seconds },
     sameDevScores: sameScores,
     weightsMaxRelDiff,
+    weightsWorstTensor: weightsCompared.worst,
+    weightsNext: weightsCompared.next,
     noiseFloorTensors: weightsCompared.noise.names,
     speedup: runs.opByOp.seconds / runs.fused.seconds,
     nativeGemm: native,
@@ -97,16 +103,17 @@ async function compareVariant(variant, opts, { core, joint, datasets, encoders }
 
 async function main() {
   const { values } = parseArgs({
-    options: { variants: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, data: { type: 'string' }, bert: { type: 'string' }, help: { type: 'boolean' } },
+    options: { variants: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, activation: { type: 'string' }, data: { type: 'string' }, bert: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
-    console.log('usage: node packages/joint/bench/bench-paths-agree.mjs [--variants spert,dixit+glove] [--train 200] [--dev 100] [--data DIR] [--bert DIR]');
+    console.log('usage: node packages/joint/bench/bench-paths-agree.mjs [--variants spert,dixit+glove] [--train 200] [--dev 100] [--activation gelu|tanh] [--data DIR] [--bert DIR]');
     return 0;
   }
   const opts = {
     variants: (values.variants ?? 'spert,dixit+glove').split(',').map((s) => s.trim()).filter(Boolean),
     train: Number(values.train ?? 200),
     dev: Number(values.dev ?? 100),
+    activation: values.activation,
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data', 'conll04')),
     bert: resolve(values.bert ?? join(REPO_ROOT, '..', 'shared', 'models', 'small-bert-conll04')),
   };
@@ -134,16 +141,19 @@ async function main() {
     const s = (d) => `${d.ner.f1.toFixed(2)} / ${d.rePlus.f1.toFixed(2)}`;
     const x = r.fusedXnnpack;
     const xnn = x ? `  | ${s(x.dev)}  ${x.sameDevScores}  ${x.weightsMaxRelDiff.toExponential(2)}  ${x.seconds.toFixed(1)}` : '  | - (no native GEMM)';
-    console.log(`${r.variant}  ${s(r.fused.dev)}  ${s(r.opByOp.dev)}  ${r.sameDevScores}  ${r.weightsMaxRelDiff.toExponential(2)}  ${r.fused.seconds.toFixed(1)}  ${r.opByOp.seconds.toFixed(1)}${xnn}`);
+    const next = r.weightsNext.name ? `; next ${r.weightsNext.relDiff.toExponential(2)} ${r.weightsNext.name}` : '';
+    const worst = r.weightsWorstTensor ? ` (${r.weightsWorstTensor}${next})` : '';
+    console.log(`${r.variant}  ${s(r.fused.dev)}  ${s(r.opByOp.dev)}  ${r.sameDevScores}  ${r.weightsMaxRelDiff.toExponential(2)}${worst}  ${r.fused.seconds.toFixed(1)}  ${r.opByOp.seconds.toFixed(1)}${xnn}`);
   }
   if (results.some((r) => r.nativeGemm)) {
     console.log(
       'fused = the fast path with its large matMuls on onnxruntime-node\'s GEMM: each product equals XNNPACK\'s to float rounding, in another ' +
-        'summation order, and training amplifies such differences (AdamW moves a weight by ~lr whatever the size of its gradient, so a gradient at the ' +
-        'rounding level flips sign). The exit code checks the fused kernels themselves: the fast path with its matMuls on XNNPACK against op-by-op.',
+        'summation order, and training amplifies such differences: a ReLU unit whose pre-activation lies within rounding of 0 passes its gradient on one ' +
+        'path and not on the other (dixit: ~2e-4 of every gradient below the first ReLU layer, bench-gradient-agreement.mjs), and AdamW moves a weight by ~lr ' +
+        'whatever the size of its gradient, so a gradient at the rounding level flips sign. The exit code checks the fused kernels themselves: the fast path with its matMuls on XNNPACK against op-by-op.',
     );
   }
-  console.log(JSON.stringify({ benchmark: 'paths-agree', backend, settings: { train: opts.train, dev: opts.dev }, machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, results }));
+  console.log(JSON.stringify({ benchmark: 'paths-agree', backend, settings: { train: opts.train, dev: opts.dev, activation: opts.activation ?? null }, machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, results }));
   return results.every((r) => (r.fusedXnnpack ?? r).weightsMaxRelDiff <= 1e-4) ? 0 : 1;
 }
 

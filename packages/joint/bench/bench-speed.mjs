@@ -155,7 +155,7 @@ async function benchVariant(variant, opts, libs) {
   for (const key of nativeGemm ? ['fused', 'fusedXnnpack', 'opByOp'] : ['fused', 'opByOp']) {
     const fused = key !== 'opByOp';
     core.setFusedKernels(fused);
-    encoders.setOnnxMatMul(key === 'fused');
+    encoders.setOnnxMatMul(nativeGemm && key === 'fused');
     for (const [n, v] of params) v.assign(snapshot.get(n));
     joint.importRngStates(roots, rngStates, 'bench');
     const opt = makeOpt(fused);
@@ -166,7 +166,7 @@ async function benchVariant(variant, opts, libs) {
     for (const t of state.values()) t.dispose();
     opt.dispose();
   }
-  encoders.setOnnxMatMul(true);
+  encoders.setOnnxMatMul(nativeGemm); // as it was: SPANREL_ONNX_MATMUL=0 keeps the timing on XNNPACK too
   const weightsCompared = compareTensorSets(updated.fused, updated.opByOp);
   const xnnpackCompared = nativeGemm ? compareTensorSets(updated.fusedXnnpack, updated.opByOp) : null;
   const oneStepMaxRelDiff = weightsCompared.maxRelDiff;

@@ -15,6 +15,8 @@ installOnnxFeedForwardRuntime();
 // And the wasm backend's large matMuls, in training too (`setOnnxMatMul(false)`,
 // `SPANREL_ONNX_MATMUL=0` or `setFusedKernels(false)` keep them on XNNPACK).
 installOnnxMatMulRuntime();
+// The switch itself, for callers that hold only this package (the CLI's --no-native-gemm).
+export { ONNX_MATMUL_ENV_VAR, onnxMatMulEnabled, setOnnxMatMul } from '@spanrel/encoders';
 
 export { buildModel, resolveEntityOverlap } from './model/build-model.js';
 export { registerJointComponents } from './model/register-components.js';

@@ -33,6 +33,7 @@ describe('DixitRelationHead ("dixit-relation-head.v1")', () => {
       seed: 0,
       hiddenDims: [500, 500],
       dropout: 0.2,
+      activation: 'relu',
     });
     expect(head.outputDim).toBe(3);
     expect(head.parameters().get('mlp.layers.0.kernel')!.shape).toEqual([15, 6]);
@@ -52,6 +53,32 @@ describe('DixitRelationHead ("dixit-relation-head.v1")', () => {
     );
     // Order-sensitive: (i, j) and (j, i) differ.
     expect(maxAbsDiff(logits[0][0], logits[0][3])).toBeGreaterThan(1e-6);
+  });
+
+  it('takes another hidden activation (gelu: a naive erf-GELU MLP per pair) and keeps it in its config', () => {
+    const gelu = registry.build<DixitRelationHead>('dixit-relation-head.v1', { spanDim: 5, contextDim: 3, numTypes: 2, hiddenDims: [6, 4], seed: 4, activation: 'gelu' });
+    expect(gelu.config().activation).toBe('gelu');
+    const logits = tf.tidy(() => gelu.score(fake.enc, reps, pairs, false).arraySync());
+    const repValues = reps.arraySync();
+    const real = pairs.pairMask.arraySync();
+    // GELU(x) = x * Phi(x); erf by Abramowitz-Stegun 7.1.26 (|error| < 1.5e-7).
+    const erf = (x: number) => {
+      const t = 1 / (1 + 0.3275911 * Math.abs(x));
+      const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+      return x < 0 ? -y : y;
+    };
+    const naiveGelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+    let checked = 0;
+    pairs.pairs.arraySync().forEach((row, b) =>
+      row.forEach(([i, j], p) => {
+        if (!real[b][p]) return;
+        const [gi, gj] = [repValues[b][i], repValues[b][j]];
+        expect(maxAbsDiff(logits[b][p], naiveMlp(gelu.parameters(), 'mlp.', [...gi, ...gj, ...gi.map((v, d) => v * gj[d])], naiveGelu))).toBeLessThan(1e-5);
+        checked++;
+      }),
+    );
+    expect(checked).toBeGreaterThan(0);
+    gelu.dispose();
   });
 
   it('does not read the context mask: pairs built without it (zeros) score the same, chunked too', () => {

@@ -2,20 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
 import { FeedForward, pairFeedForward } from '@spanrel/tensor-core';
 import { BaseRelationHead } from './base-relation-head.js';
-import { checkDims, checkRate } from '@spanrel/tensor-core';
+import { checkActivation, checkDims, checkRate, type ActivationName } from '@spanrel/tensor-core';
 import { decodeSoftmax } from './decode-relations.js';
 import type { PairBatch } from './pair-batch.js';
 import type { RelationHeadBaseConfig, RelationPrediction } from './relation-head.js';
 
 /** Config of {@link DixitRelationHead}. */
 export interface DixitRelationHeadConfig extends RelationHeadBaseConfig {
-  /** Hidden ReLU layers of `MLP_re`. Default `[500, 500]`. */
+  /** Hidden layers of `MLP_re`. Default `[500, 500]`. */
   hiddenDims?: number[];
   /** Dropout after each hidden layer while training. Default 0.2. */
   dropout?: number;
+  /** Activation of the hidden layers. Default `relu` (the paper); see `MlpEntityClassifierConfig.activation` on smooth ones. */
+  activation?: ActivationName;
 }
 
-const OWN_FIELDS = ['hiddenDims', 'dropout'] as const;
+const OWN_FIELDS = ['hiddenDims', 'dropout', 'activation'] as const;
 
 /**
  * Dixit & Al-Onaizan 2019's relation classifier (section 3.3, Eq. 2):
@@ -37,6 +39,7 @@ export class DixitRelationHead extends BaseRelationHead {
   override readonly readsContext = false;
   private readonly hiddenDims: number[];
   private readonly dropoutRate: number;
+  private readonly activation: ActivationName;
   private readonly mlp: FeedForward;
 
   constructor(config: DixitRelationHeadConfig) {
@@ -44,15 +47,16 @@ export class DixitRelationHead extends BaseRelationHead {
     const kind = DixitRelationHead.kind;
     this.hiddenDims = checkDims(kind, 'hiddenDims', config.hiddenDims ?? [500, 500]);
     this.dropoutRate = checkRate(kind, 'dropout', config.dropout ?? 0.2);
+    this.activation = checkActivation(kind, 'activation', config.activation ?? 'relu');
     this.outputDim = this.numTypes + 1;
     this.mlp = this.addChild(
       'mlp',
-      new FeedForward({ inputDim: 3 * this.inputDim, hiddenDims: this.hiddenDims, outputDim: this.outputDim, activation: 'relu', dropout: this.dropoutRate, seed: this.initRng.seed() }),
+      new FeedForward({ inputDim: 3 * this.inputDim, hiddenDims: this.hiddenDims, outputDim: this.outputDim, activation: this.activation, dropout: this.dropoutRate, seed: this.initRng.seed() }),
     );
   }
 
   config(): Required<DixitRelationHeadConfig> {
-    return { ...this.baseConfig(), hiddenDims: [...this.hiddenDims], dropout: this.dropoutRate };
+    return { ...this.baseConfig(), hiddenDims: [...this.hiddenDims], dropout: this.dropoutRate, activation: this.activation };
   }
 
   protected scoreChunk(_enc: EncoderOutput, spanReps: tf.Tensor3D, pairs: PairBatch, training: boolean): tf.Tensor3D {

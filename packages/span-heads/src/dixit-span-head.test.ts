@@ -9,11 +9,11 @@ beforeAll(async () => {
 });
 
 /** Dixit's g_i for one span in plain JS: [x*_START; x*_END (inclusive); Σ β_t x_t; φ(width)]. */
-function naiveDixit(head: DixitSpanHead, fake: FakeEncoding, b: number, [start, end]: [number, number]): number[] {
+function naiveDixit(head: DixitSpanHead, fake: FakeEncoding, b: number, [start, end]: [number, number], activation?: (v: number) => number): number[] {
   const params = head.parameters();
   const states = fake.hidden[b];
   const attended = (fake.wordVectors ?? fake.hidden)[b];
-  const alphas = states.slice(start, end).map((x) => naiveMlp(params, 'attention.', x)[0]);
+  const alphas = states.slice(start, end).map((x) => naiveMlp(params, 'attention.', x, activation)[0]);
   const betas = naiveSoftmax(alphas);
   const headWord = attended[0].map((_, e) => betas.reduce((acc, beta, k) => acc + beta * attended[start + k][e], 0));
   const table = params.get('width.weight')!.arraySync() as number[][];
@@ -49,6 +49,7 @@ describe('DixitSpanHead ("dixit-span-head.v1")', () => {
       wordVectorDim: 3,
       attentionHiddenDims: [6, 5],
       attentionDropout: 0.2,
+      attentionActivation: 'relu',
     });
     expect([head.outputDim, head.relationDim]).toEqual([2 * dim + 3 + 20, 2 * dim + 3 + 20]);
     expect(new DixitSpanHead({ inputDim: 8 }).config().attentionHiddenDims).toEqual([500, 500]);
@@ -70,6 +71,22 @@ describe('DixitSpanHead ("dixit-span-head.v1")', () => {
     const reps = tf.tidy(() => fallback.embed(statesOnly.enc, spans, spanMask, false).arraySync());
     spanLists.forEach((list, b) => list.forEach((span, s) => expect(maxAbsDiff(reps[b][s], naiveDixit(fallback, statesOnly, b, span))).toBeLessThan(1e-5)));
     fallback.dispose();
+  });
+
+  it('scores the attention with another activation when configured (tanh: a naive tanh MLP_alpha)', () => {
+    const smooth = new DixitSpanHead({ ...config, attentionActivation: 'tanh' });
+    expect(smooth.config().attentionActivation).toBe('tanh');
+    const reps = tf.tidy(() => smooth.embed(withVectors.enc, spans, spanMask, false).arraySync());
+    let headWordMoved = 0;
+    spanLists.forEach((list, b) =>
+      list.forEach((span, s) => {
+        expect(maxAbsDiff(reps[b][s], naiveDixit(smooth, withVectors, b, span, Math.tanh))).toBeLessThan(1e-5);
+        headWordMoved = Math.max(headWordMoved, maxAbsDiff(naiveDixit(smooth, withVectors, b, span, Math.tanh), naiveDixit(smooth, withVectors, b, span)));
+      }),
+    );
+    expect(headWordMoved).toBeGreaterThan(1e-4); // the ReLU MLP_alpha would attend differently
+    expect(() => new DixitSpanHead({ ...config, attentionActivation: 'swish' as never })).toThrow(/dixit-span-head\.v1.*attentionActivation/);
+    smooth.dispose();
   });
 
   it('names the problem when word vectors are missing or misshapen', () => {

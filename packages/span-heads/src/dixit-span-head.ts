@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FeedForward, batchedIndexSelect, batchedSpanSelect, maskedSoftmax } from '@spanrel/tensor-core';
 import { BaseSpanHead } from './base-span-head.js';
-import { checkDims, checkPositiveInt, checkRate } from '@spanrel/tensor-core';
+import { checkActivation, checkDims, checkPositiveInt, checkRate, type ActivationName } from '@spanrel/tensor-core';
 import type { SpanHeadBaseConfig, SpanPoolInput } from './span-head.js';
 
 /** Config of {@link DixitSpanHead} (defaults: `widthDim` 20, `widthDropout` 0.2, `useCls` false). */
@@ -16,9 +16,11 @@ export interface DixitSpanHeadConfig extends SpanHeadBaseConfig {
   attentionHiddenDims?: number[];
   /** Dropout between the layers of `MLP_alpha` while training. Default 0.2. */
   attentionDropout?: number;
+  /** Activation of `MLP_alpha`'s hidden layers. Default `relu` (the paper); see `MlpEntityClassifierConfig.activation` on smooth ones. */
+  attentionActivation?: ActivationName;
 }
 
-const OWN_FIELDS = ['wordVectorDim', 'attentionHiddenDims', 'attentionDropout'] as const;
+const OWN_FIELDS = ['wordVectorDim', 'attentionHiddenDims', 'attentionDropout', 'attentionActivation'] as const;
 
 /**
  * Dixit & Al-Onaizan 2019's span representation (section 3.1, after Lee et al. 2017):
@@ -47,6 +49,7 @@ export class DixitSpanHead extends BaseSpanHead {
   private readonly wordVectorDim: number | null;
   private readonly attentionHiddenDims: number[];
   private readonly attentionDropout: number;
+  private readonly attentionActivation: ActivationName;
   private readonly attention: FeedForward;
 
   constructor(config: DixitSpanHeadConfig) {
@@ -56,6 +59,7 @@ export class DixitSpanHead extends BaseSpanHead {
     this.wordVectorDim = wordVectorDim === null ? null : checkPositiveInt(kind, 'wordVectorDim', wordVectorDim);
     this.attentionHiddenDims = checkDims(kind, 'attentionHiddenDims', config.attentionHiddenDims ?? [500, 500]);
     this.attentionDropout = checkRate(kind, 'attentionDropout', config.attentionDropout ?? 0.2);
+    this.attentionActivation = checkActivation(kind, 'attentionActivation', config.attentionActivation ?? 'relu');
     this.attendedDim = this.wordVectorDim ?? this.inputDim;
     this.attention = this.addChild(
       'attention',
@@ -63,7 +67,7 @@ export class DixitSpanHead extends BaseSpanHead {
         inputDim: this.inputDim,
         hiddenDims: this.attentionHiddenDims,
         outputDim: 1,
-        activation: 'relu',
+        activation: this.attentionActivation,
         dropout: this.attentionDropout,
         seed: this.initRng.seed(),
       }),
@@ -80,6 +84,7 @@ export class DixitSpanHead extends BaseSpanHead {
       wordVectorDim: this.wordVectorDim,
       attentionHiddenDims: [...this.attentionHiddenDims],
       attentionDropout: this.attentionDropout,
+      attentionActivation: this.attentionActivation,
     };
   }
 

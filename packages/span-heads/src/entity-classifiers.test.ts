@@ -48,7 +48,7 @@ describe('LinearEntityClassifier ("linear-entity-classifier.v1")', () => {
 
 describe('MlpEntityClassifier ("mlp-entity-classifier.v1")', () => {
   it('is Dixit`s MLP_ner (2 x 500 ReLU, dropout 0.2 by default) and matches a naive MLP', () => {
-    expect(new MlpEntityClassifier({ inputDim: 6, numTypes: 7 }).config()).toEqual({ inputDim: 6, numTypes: 7, seed: 0, hiddenDims: [500, 500], dropout: 0.2 });
+    expect(new MlpEntityClassifier({ inputDim: 6, numTypes: 7 }).config()).toEqual({ inputDim: 6, numTypes: 7, seed: 0, hiddenDims: [500, 500], dropout: 0.2, activation: 'relu' });
     const classifier = registry.build<MlpEntityClassifier>('mlp-entity-classifier.v1', { inputDim: 6, numTypes: 3, hiddenDims: [5, 4], seed: 4 });
     expect([...classifier.parameters().keys()]).toEqual(['mlp.layers.0.kernel', 'mlp.layers.0.bias', 'mlp.layers.1.kernel', 'mlp.layers.1.bias', 'mlp.layers.2.kernel', 'mlp.layers.2.bias']);
     const logits = tf.tidy(() => classifier.classify(reps, false).arraySync());
@@ -62,6 +62,24 @@ describe('MlpEntityClassifier ("mlp-entity-classifier.v1")', () => {
       expect(twin.classify(reps, false).arraySync()).toEqual(logits);
     });
     expectNoLeak(() => classifier.classify(reps, true));
+    classifier.dispose();
+    twin.dispose();
+  });
+
+  it('takes another hidden activation (tanh: a naive tanh MLP), keeps it in its config and names a bad one', () => {
+    const classifier = registry.build<MlpEntityClassifier>('mlp-entity-classifier.v1', { inputDim: 6, numTypes: 3, hiddenDims: [5, 4], seed: 4, activation: 'tanh' });
+    const logits = tf.tidy(() => classifier.classify(reps, false).arraySync());
+    const params = classifier.parameters();
+    (reps.arraySync() as number[][][]).forEach((row, b) => row.forEach((x, s) => expect(maxAbsDiff(logits[b][s], naiveMlp(params, 'mlp.', x, Math.tanh))).toBeLessThan(1e-5)));
+    // Not the ReLU network: some hidden pre-activation is negative.
+    const relu = (reps.arraySync() as number[][][]).flatMap((row) => row.map((x) => maxAbsDiff(naiveMlp(params, 'mlp.', x, Math.tanh), naiveMlp(params, 'mlp.', x))));
+    expect(Math.max(...relu)).toBeGreaterThan(1e-3);
+    expect(classifier.config().activation).toBe('tanh');
+    const twin = registry.build<MlpEntityClassifier>('mlp-entity-classifier.v1', classifier.config());
+    tf.tidy(() => {
+      expect(twin.classify(reps, false).arraySync()).toEqual(logits);
+    });
+    expect(() => new MlpEntityClassifier({ inputDim: 6, numTypes: 3, activation: 'swish' as never })).toThrow(/mlp-entity-classifier\.v1.*activation/);
     classifier.dispose();
     twin.dispose();
   });

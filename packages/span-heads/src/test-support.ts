@@ -65,14 +65,14 @@ export function naiveDense(x: number[], kernel: number[][], bias: number[] | nul
   return kernel[0].map((_, o) => x.reduce((acc, xi, i) => acc + xi * kernel[i][o], bias ? bias[o] : 0));
 }
 
-/** A ReLU MLP (linear last layer) from the parameters `<prefix>layers.<i>.kernel` / `.bias` of a module. */
-export function naiveMlp(params: Map<string, tf.Variable>, prefix: string, x: number[]): number[] {
+/** An MLP (hidden layers through `activation`, ReLU by default; linear last layer) from the parameters `<prefix>layers.<i>.kernel` / `.bias` of a module. */
+export function naiveMlp(params: Map<string, tf.Variable>, prefix: string, x: number[], activation: (v: number) => number = (v) => Math.max(0, v)): number[] {
   let h = x;
   for (let i = 0; params.has(`${prefix}layers.${i}.kernel`); i++) {
     const kernel = params.get(`${prefix}layers.${i}.kernel`)!.arraySync() as number[][];
     const bias = params.has(`${prefix}layers.${i}.bias`) ? (params.get(`${prefix}layers.${i}.bias`)!.arraySync() as number[]) : null;
     const pre = naiveDense(h, kernel, bias);
-    h = params.has(`${prefix}layers.${i + 1}.kernel`) ? pre.map((v) => Math.max(0, v)) : pre;
+    h = params.has(`${prefix}layers.${i + 1}.kernel`) ? pre.map(activation) : pre;
   }
   return h;
 }

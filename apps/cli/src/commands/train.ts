@@ -142,6 +142,9 @@ export const trainCommand: Command = {
   --no-fused  the op-by-op path (same numbers to float rounding, slower): {"training": {"optimizer": {"fused": false}}}
               (AdamW) and tensor-core's setFusedKernels(false) (span / context max-pooling, row zeroing, batched matMul,
               layer norm's gradient, large matMuls on onnxruntime-node; SPANREL_ONNX_MATMUL=0 turns off only the last)
+  --no-native-gemm  keep the large matMuls on the wasm backend's XNNPACK (as SPANREL_ONNX_MATMUL=0): the fast path
+              then trains the op-by-op path's weights bit for bit (dixit: 2.6x slower); onnxruntime's GEMM
+              gives the same products to rounding, which a ReLU model's training (dixit) does not keep step for step
   --profile   instead of training: run --profile-steps training steps and as many dev decode batches under
               tf.profile and print kernel time by kernel (top --profile-top), kernel calls per sentence and
               the time outside kernels; writes nothing (--out not needed)
@@ -164,6 +167,7 @@ ${BACKEND_USAGE}`,
     epochs: { type: 'string' },
     seed: { type: 'string' },
     'no-fused': { type: 'boolean' },
+    'no-native-gemm': { type: 'boolean' },
     profile: { type: 'boolean' },
     'profile-steps': { type: 'string' },
     'profile-top': { type: 'string' },
