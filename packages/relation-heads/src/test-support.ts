@@ -1,11 +1,14 @@
 /**
  * Plain-JS helpers for this package's tests (not exported): seeded encoder
- * outputs, spans and span representations, and naive layers computed from a
- * module's parameters, so an expectation shares no code with the implementation.
+ * outputs, spans and span representations (tensor-core's naive
+ * layers re-exported), so an expectation shares no code with the implementation.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Rng } from '@spanrel/tensor-core';
+
+// The naive layers and random spans are tensor-core's (shared with every head package's tests).
+export { maxAbsDiff, naiveDense, naiveMlp, naiveSoftmax, randomSpans } from '@spanrel/tensor-core';
 
 /** Encoder output as plain arrays (states of padding words are 0) plus its tensors. */
 export interface FakeEncoding {
@@ -34,16 +37,6 @@ export function disposeEncoding(fake: FakeEncoding): void {
   tf.dispose([fake.enc.hidden, fake.enc.mask, fake.enc.cls]);
 }
 
-/** `count[b]` random spans of width 1..maxWidth inside sentences of `lengths[b]` words. */
-export function randomSpans(lengths: number[], count: number[], maxWidth: number, rng: Rng): [number, number][][] {
-  return lengths.map((n, b) =>
-    Array.from({ length: count[b] }, () => {
-      const start = rng.int(n);
-      return [start, start + 1 + rng.int(Math.min(maxWidth, n - start))] as [number, number];
-    }),
-  );
-}
-
 /** Span lists padded with `(0, 0)` to K, as int32 `[B, K, 2]` plus the `[B, K]` mask. */
 export function spanTensors(lists: [number, number][][]): { spans: tf.Tensor3D; spanMask: tf.Tensor2D } {
   const numSpans = Math.max(1, ...lists.map((l) => l.length));
@@ -60,34 +53,4 @@ export function naiveBetween([s1, e1]: [number, number], [s2, e2]: [number, numb
   return []; // overlapping or nested
 }
 
-/** `x · kernel + bias`. */
-export function naiveDense(x: number[], kernel: number[][], bias: number[] | null): number[] {
-  return kernel[0].map((_, o) => x.reduce((acc, xi, i) => acc + xi * kernel[i][o], bias ? bias[o] : 0));
-}
-
-/** An MLP (hidden layers through `activation`, ReLU by default; linear last layer) from the parameters `<prefix>layers.<i>.kernel` / `.bias` of a module. */
-export function naiveMlp(params: Map<string, tf.Variable>, prefix: string, x: number[], activation: (v: number) => number = (v) => Math.max(0, v)): number[] {
-  let h = x;
-  for (let i = 0; params.has(`${prefix}layers.${i}.kernel`); i++) {
-    const pre = naiveDense(h, params.get(`${prefix}layers.${i}.kernel`)!.arraySync() as number[][], params.get(`${prefix}layers.${i}.bias`)!.arraySync() as number[]);
-    h = params.has(`${prefix}layers.${i + 1}.kernel`) ? pre.map(activation) : pre;
-  }
-  return h;
-}
-
-export function naiveSoftmax(v: number[]): number[] {
-  const top = Math.max(...v);
-  const e = v.map((x) => Math.exp(x - top));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
-}
-
 export const naiveSigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-/** Largest |a - b| over two equally shaped nested arrays (Infinity if their sizes differ). */
-export function maxAbsDiff(a: unknown, b: unknown): number {
-  const flatA = [a].flat(Infinity) as number[];
-  const flatB = [b].flat(Infinity) as number[];
-  if (flatA.length !== flatB.length) return Infinity;
-  return flatA.reduce((worst, v, i) => Math.max(worst, Math.abs(v - flatB[i])), 0);
-}

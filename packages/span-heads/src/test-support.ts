@@ -1,11 +1,15 @@
 /**
  * Plain-JS helpers for this package's tests (not exported): seeded encoder
- * outputs and spans, and naive layers computed from a module's parameters, so
- * a test's expectation shares no code with the tensor implementation.
+ * outputs and spans (tensor-core's naive layers, computed from a module's
+ * parameters, re-exported), so a test's expectation shares no code with the
+ * tensor implementation.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderOutput } from '@spanrel/tensor-core';
 import { Rng } from '@spanrel/tensor-core';
+
+// The naive layers and random spans are tensor-core's (shared with every head package's tests).
+export { maxAbsDiff, naiveDense, naiveMlp, naiveSoftmax, randomSpans } from '@spanrel/tensor-core';
 
 /** A seeded `[rows][cols]` array of uniform values in [-1, 1). */
 export function randomMatrix(rows: number, cols: number, rng: Rng): number[][] {
@@ -48,47 +52,4 @@ export function fakeEncoding(lengths: number[], dim: number, seed: number, wordV
 /** Frees the tensors of a fake encoding. */
 export function disposeEncoding(fake: FakeEncoding): void {
   tf.dispose([fake.enc.hidden, fake.enc.mask, fake.enc.cls, ...(fake.enc.wordVectors ? [fake.enc.wordVectors] : [])]);
-}
-
-/** `count[b]` random spans `[start, end)` of width 1..maxWidth inside a sentence of `lengths[b]` words. */
-export function randomSpans(lengths: number[], count: number[], maxWidth: number, rng: Rng): [number, number][][] {
-  return lengths.map((n, b) =>
-    Array.from({ length: count[b] }, () => {
-      const start = rng.int(n);
-      return [start, start + 1 + rng.int(Math.min(maxWidth, n - start))] as [number, number];
-    }),
-  );
-}
-
-/** `x · kernel + bias`. */
-export function naiveDense(x: number[], kernel: number[][], bias: number[] | null): number[] {
-  return kernel[0].map((_, o) => x.reduce((acc, xi, i) => acc + xi * kernel[i][o], bias ? bias[o] : 0));
-}
-
-/** An MLP (hidden layers through `activation`, ReLU by default; linear last layer) from the parameters `<prefix>layers.<i>.kernel` / `.bias` of a module. */
-export function naiveMlp(params: Map<string, tf.Variable>, prefix: string, x: number[], activation: (v: number) => number = (v) => Math.max(0, v)): number[] {
-  let h = x;
-  for (let i = 0; params.has(`${prefix}layers.${i}.kernel`); i++) {
-    const kernel = params.get(`${prefix}layers.${i}.kernel`)!.arraySync() as number[][];
-    const bias = params.has(`${prefix}layers.${i}.bias`) ? (params.get(`${prefix}layers.${i}.bias`)!.arraySync() as number[]) : null;
-    const pre = naiveDense(h, kernel, bias);
-    h = params.has(`${prefix}layers.${i + 1}.kernel`) ? pre.map(activation) : pre;
-  }
-  return h;
-}
-
-/** Softmax of a plain array. */
-export function naiveSoftmax(v: number[]): number[] {
-  const top = Math.max(...v);
-  const e = v.map((x) => Math.exp(x - top));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
-}
-
-/** Largest |a - b| over two equally shaped nested arrays (Infinity if their sizes differ). */
-export function maxAbsDiff(a: unknown, b: unknown): number {
-  const flatA = [a].flat(Infinity) as number[];
-  const flatB = [b].flat(Infinity) as number[];
-  if (flatA.length !== flatB.length) return Infinity;
-  return flatA.reduce((worst, v, i) => Math.max(worst, Math.abs(v - flatB[i])), 0);
 }

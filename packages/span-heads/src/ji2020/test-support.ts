@@ -6,7 +6,7 @@
  * The relation-heads Ji 2020 tests use it too (by relative path: it is not exported).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { AttentionVariant } from '@spanrel/tensor-core';
+import { naiveDense, naiveMlp, naiveSoftmax, type AttentionVariant } from '@spanrel/tensor-core';
 
 type Params = Map<string, tf.Variable>;
 
@@ -17,27 +17,14 @@ const read2d = (params: Params, name: string): number[][] => {
 };
 const read1d = (params: Params, name: string): number[] | null => (params.has(name) ? (params.get(name)!.arraySync() as number[]) : null);
 
-/** `x · kernel + bias`. */
-export function dense(x: number[], kernel: number[][], bias: number[] | null): number[] {
-  return kernel[0].map((_, o) => x.reduce((acc, xi, i) => acc + xi * kernel[i][o], bias ? bias[o] : 0));
-}
+/** `x · kernel + bias`, and softmax: tensor-core's naive layers. */
+export const dense = naiveDense;
+export const softmax = naiveSoftmax;
 
 /** The FFNN `<prefix>layers.<i>.*` of a module: ReLU after every layer but the last, and after the last too when `reluLast`. */
 export function ffn(params: Params, prefix: string, x: number[], reluLast: boolean): number[] {
-  let h = x;
-  for (let i = 0; params.has(`${prefix}layers.${i}.kernel`); i++) {
-    const pre = dense(h, read2d(params, `${prefix}layers.${i}.kernel`), read1d(params, `${prefix}layers.${i}.bias`));
-    const last = !params.has(`${prefix}layers.${i + 1}.kernel`);
-    h = !last || reluLast ? pre.map((v) => Math.max(0, v)) : pre;
-  }
-  return h;
-}
-
-export function softmax(v: number[]): number[] {
-  const top = Math.max(...v);
-  const e = v.map((x) => Math.exp(x - top));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
+  const out = naiveMlp(params, prefix, x);
+  return reluLast && params.has(`${prefix}layers.0.kernel`) ? out.map((v) => Math.max(0, v)) : out; // no layers: x itself
 }
 
 /** `Σ_t w_t v_t`. */

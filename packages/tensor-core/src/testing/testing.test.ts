@@ -1,7 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, distinctRandomTensor, expectNoLeak, naiveMatMul, randomIntTensor, randomMask, randomTensor, relativeToScale } from './index.js';
+import { Rng } from '../init/rng.js';
+import { checkGradients, distinctRandomTensor, expectNoLeak, maxAbsDiff, naiveDense, naiveMatMul, naiveMlp, naiveSoftmax, randomIntTensor, randomMask, randomSpans, randomTensor, relativeToScale } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -125,5 +126,50 @@ describe('naiveMatMul', () => {
   it('relativeToScale divides the largest difference by the largest expected magnitude', () => {
     expect(relativeToScale([1, -3.5, 2], [1, -4, 2])).toBe(0.5 / 4);
     expect(() => relativeToScale([1], [1, 2])).toThrow(/lengths differ/);
+  });
+});
+
+describe('naive layers', () => {
+  it('naiveDense is x kernel + bias, by hand', () => {
+    expect(naiveDense([1, 2], [[1, 0, 2], [0, 1, -1]], [0.5, 0, 0])).toEqual([1.5, 2, 0]);
+    expect(naiveDense([1, 2], [[1, 0, 2], [0, 1, -1]], null)).toEqual([1, 2, 0]);
+  });
+
+  it('naiveMlp runs the hidden layers through the activation (ReLU by default), the last one linear, a missing bias as 0', () => {
+    const params = new Map<string, tf.Variable>([
+      ['mlp.layers.0.kernel', tf.variable(tf.tensor2d([[1, -1]]))],
+      ['mlp.layers.0.bias', tf.variable(tf.tensor1d([0, 0.5]))],
+      ['mlp.layers.1.kernel', tf.variable(tf.tensor2d([[1], [1]]))],
+    ]);
+    // x = 2: pre-activations [2, -1.5]; ReLU [2, 0] -> 2; tanh -> tanh(2) + tanh(-1.5).
+    expect(naiveMlp(params, 'mlp.', [2])).toEqual([2]);
+    expect(naiveMlp(params, 'mlp.', [2], Math.tanh)[0]).toBeCloseTo(Math.tanh(2) + Math.tanh(-1.5), 12);
+    tf.dispose([...params.values()]);
+  });
+
+  it('naiveSoftmax normalises and survives large logits', () => {
+    const p = naiveSoftmax([0, Math.log(3)]);
+    expect(p[0]).toBeCloseTo(0.25, 12);
+    expect(p[1]).toBeCloseTo(0.75, 12);
+    expect(naiveSoftmax([1000, 1000 + Math.log(3)])[1]).toBeCloseTo(0.75, 12);
+  });
+
+  it('maxAbsDiff compares nested arrays element by element, Infinity when the sizes differ', () => {
+    expect(maxAbsDiff([[1, 2], [3]], [[1, 2.5], [2.75]])).toBe(0.5);
+    expect(maxAbsDiff([1, 2], [1, 2, 3])).toBe(Infinity);
+  });
+
+  it('randomSpans gives count[b] spans of width 1..maxWidth inside each sentence', () => {
+    const lists = randomSpans([5, 2], [40, 30], 3, new Rng(7));
+    expect(lists.map((l) => l.length)).toEqual([40, 30]);
+    lists.forEach((list, b) =>
+      list.forEach(([start, end]) => {
+        expect(start).toBeGreaterThanOrEqual(0);
+        expect(end).toBeLessThanOrEqual([5, 2][b]);
+        expect(end - start).toBeGreaterThanOrEqual(1);
+        expect(end - start).toBeLessThanOrEqual(3);
+      }),
+    );
+    expect(new Set(lists[0].map(([s, e]) => e - s)).size).toBe(3); // every width occurs
   });
 });
