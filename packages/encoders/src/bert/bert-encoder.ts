@@ -10,7 +10,8 @@ import { cachedModelFolder, defaultCacheDir, downloadModelFiles, findModelFolder
 import { buildBertInputs, type BertInputs } from './bert-inputs.js';
 import { WordwiseTokenizer } from './wordwise-tokenizer.js';
 import { loadTransformers } from '../transformers-module.js';
-import { onnxInferenceThreads, useOnnxInference } from '../onnx/onnx-inference-switch.js';
+import { onnxInferenceThreads } from '../onnx/onnx-inference-switch.js';
+import { OnnxRunnerSlot } from '../onnx/onnx-runner-slot.js';
 import { OnnxBertRunner } from './onnx-bert-runner.js';
 
 /** How sub-word states become one state per word. */
@@ -98,7 +99,8 @@ export class BertEncoder extends BaseModule implements Encoder {
   private readonly configText: string;
   private isTrainable: boolean;
   /** The ONNX copy of `bert` for inference, made on first use (see {@link BertEncoder.inferencePath}). */
-  private onnxRunner: OnnxBertRunner | null = null;
+  /** The inference path on onnxruntime-node (made on first use). */
+  private readonly onnx = new OnnxRunnerSlot((runtime) => new OnnxBertRunner(this.bert, runtime));
 
   /**
    * Builds the encoder synchronously from a local folder, the download cache, or
@@ -226,7 +228,7 @@ export class BertEncoder extends BaseModule implements Encoder {
     const { batchSize: B, length: N, numWords: T, maxPieces: K } = sub;
     const D = this.outputDim;
     return tf.tidy(() => {
-      const runner = training ? null : this.inferenceRunner();
+      const runner = training ? null : this.onnx.current();
       const states = runner
         ? runner.run(sub.inputIds, sub.attentionMask, B, N, onnxInferenceThreads()) // [B, N, D] the same forward on onnxruntime-node
         : this.bert.apply(
@@ -250,23 +252,12 @@ export class BertEncoder extends BaseModule implements Encoder {
     });
   }
 
-  /** The ONNX runner when inference should run on onnxruntime-node now (switches on, runtime loaded), else null. */
-  private inferenceRunner(): OnnxBertRunner | null {
-    const runtime = useOnnxInference();
-    if (!runtime) return null;
-    if (this.onnxRunner?.runtime !== runtime) {
-      this.onnxRunner?.release();
-      this.onnxRunner = new OnnxBertRunner(this.bert, runtime);
-    }
-    return this.onnxRunner;
-  }
-
   /**
    * What `encode(batch, false)` runs on now: `"onnxruntime"` (onnxruntime-node is
    * loadable, `setOnnxInference` and tensor-core's `setFusedKernels` are on) or `"tfjs"`.
    */
   inferencePath(): 'onnxruntime' | 'tfjs' {
-    return useOnnxInference() ? 'onnxruntime' : 'tfjs';
+    return this.onnx.path();
   }
 
   /**
@@ -276,7 +267,7 @@ export class BertEncoder extends BaseModule implements Encoder {
    * (reading every weight, a graph optimisation) out of a timed region.
    */
   prepareInference(): void {
-    this.inferenceRunner()?.prepare(onnxInferenceThreads());
+    this.onnx.prepare();
   }
 
   /**
@@ -286,18 +277,17 @@ export class BertEncoder extends BaseModule implements Encoder {
    * `assignParameters` are seen by themselves.
    */
   invalidateInference(): void {
-    this.onnxRunner?.invalidate();
+    this.onnx.invalidate();
   }
 
   /** How many ONNX sessions this encoder has built (0 on the tfjs path). */
   get onnxSessionBuilds(): number {
-    return this.onnxRunner?.builds ?? 0;
+    return this.onnx.builds;
   }
 
   /** Disposes the weights and releases the ONNX session. */
   dispose(): void {
-    this.onnxRunner?.release();
-    this.onnxRunner = null;
+    this.onnx.release();
     super.dispose();
   }
 

@@ -7,23 +7,10 @@ import { BertEncoder } from './bert-encoder.js';
 import { buildBertOnnxModel } from './bert-onnx-graph.js';
 import { OnnxBertRunner } from './onnx-bert-runner.js';
 import { FIXTURES, readReference } from './test-fixtures.js';
+import { RELATIVE, encodeWith, relativeDiff as relativeToExpected } from '../onnx/onnx-test-support.js';
 
-/** The issue's bar for a fast path: max |onnx - tfjs| / max |tfjs| over every value. */
-const RELATIVE = 1e-5;
-
-function relativeDiff(actual: tf.Tensor, expected: tf.Tensor): number {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - e[i]));
-    scale = Math.max(scale, Math.abs(e[i]));
-  }
-  expect(scale).toBeGreaterThan(0.1); // states of a real forward, not zeros
-  return diff / scale;
-}
+/** States of a real forward, not zeros: the expectation's largest value is above 0.1. */
+const relativeDiff = (actual: tf.Tensor, expected: tf.Tensor) => relativeToExpected(actual, expected, 0.1);
 
 /** The tfjs forward (op by op) of an encoder's BertModel on a batch, as `encode` feeds it. */
 function tfjsStates(encoder: BertEncoder, tokens: string[][]): tf.Tensor3D {
@@ -35,16 +22,6 @@ function tfjsStates(encoder: BertEncoder, tokens: string[][]): tf.Tensor3D {
       false,
     ),
   ); // [B, N, D]
-}
-
-/** The encoder's output with ONNX inference switched on or off. */
-function encodeWith(onnx: boolean, encoder: BertEncoder, tokens: string[][]) {
-  setOnnxInference(onnx);
-  try {
-    return encoder.encode({ tokens }, false);
-  } finally {
-    setOnnxInference(true);
-  }
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxRuntime } from '../onnx/onnxruntime-module.js';
-import { WeightBoundSession } from '../onnx/weight-bound-session.js';
+import { WeightBoundRunner } from '../onnx/weight-bound-runner.js';
 import type { BertModel } from './bert-model.js';
 import { buildBertOnnxModel, BERT_ONNX_OUTPUT } from './bert-onnx-graph.js';
 
@@ -17,35 +17,13 @@ import { buildBertOnnxModel, BERT_ONNX_OUTPUT } from './bert-onnx-graph.js';
  * The check costs one comparison per parameter per run; a rebuild reads every
  * weight once (during training that is once per dev evaluation).
  */
-export class OnnxBertRunner {
-  private readonly weights: WeightBoundSession;
-
+export class OnnxBertRunner extends WeightBoundRunner {
   constructor(
     private readonly bert: BertModel,
     /** The onnxruntime-node the sessions are made with. */
-    readonly runtime: OnnxRuntime,
+    runtime: OnnxRuntime,
   ) {
-    this.weights = new WeightBoundSession(runtime, () => bert.parameters().values(), () => buildBertOnnxModel(bert), { runner: 'onnx-bert-runner', graph: 'BERT' });
-  }
-
-  /** How many sessions were built so far (tests, benchmarks). */
-  get builds(): number {
-    return this.weights.builds;
-  }
-
-  /** True when no session exists or the weights (or the thread count asked for) changed since it was built. */
-  stale(threads: number): boolean {
-    return this.weights.stale(threads);
-  }
-
-  /** Builds the session now when stale (else nothing): to move the build out of a timed region. */
-  prepare(threads: number): void {
-    this.weights.prepare(threads);
-  }
-
-  /** Forgets the session: the next run builds one from the weights as they are then. */
-  invalidate(): void {
-    this.weights.release();
+    super(runtime, () => bert.parameters().values(), () => buildBertOnnxModel(bert), { runner: 'onnx-bert-runner', graph: 'BERT' });
   }
 
   /**
@@ -59,7 +37,7 @@ export class OnnxBertRunner {
     const ids = BigInt64Array.from(inputIds, (x) => BigInt(x)); // [B, N]
     const mask = BigInt64Array.from(attentionMask, (x) => BigInt(x)); // [B, N]
     const types = new BigInt64Array(batchSize * length); // [B, N] one segment: type 0, as BertEmbeddings
-    const out = this.weights.session(threads).run(
+    const out = this.session(threads).run(
       { input_ids: { data: ids, dims }, attention_mask: { data: mask, dims }, token_type_ids: { data: types, dims } },
       BERT_ONNX_OUTPUT,
     );
@@ -68,10 +46,5 @@ export class OnnxBertRunner {
       throw new Error(`onnx-bert-runner: the session gave [${out.dims.join(', ')}], expected [${batchSize}, ${length}, ${D}]`);
     }
     return tf.tensor3d(out.data, [batchSize, length, D], 'float32'); // [B, N, D]
-  }
-
-  /** Releases the session's native memory. */
-  release(): void {
-    this.weights.release();
   }
 }

@@ -3,7 +3,8 @@ import { BaseModule, BiLstm, dropout, Embedding, encodeSafetensors, fileAccess, 
 import { readAsset, subfolderAssets, type AssetFiles } from '../assets/encoder-assets.js';
 import type { Encoder, EncoderOutput, WordBatch } from '../encoder.js';
 import { needsPrecompute } from '../frozen/precompute.js';
-import { onnxInferenceThreads, useOnnxInference } from '../onnx/onnx-inference-switch.js';
+import { onnxInferenceThreads } from '../onnx/onnx-inference-switch.js';
+import { OnnxRunnerSlot } from '../onnx/onnx-runner-slot.js';
 import { OnnxBiLstmRunner } from './onnx-bilstm-runner.js';
 import { buildVocabulary, type SentenceInput, type Vocabularies } from '../vocab/build-vocabulary.js';
 import { loadWordVectors } from '../vocab/load-word-vectors.js';
@@ -209,7 +210,8 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
   private readonly dropoutRng: Rng;
   private isTrainable = true;
   /** The BiLSTM's inference on onnxruntime-node (made on first use). */
-  private onnxRunner: OnnxBiLstmRunner | null = null;
+  /** The inference path on onnxruntime-node (made on first use). */
+  private readonly onnx = new OnnxRunnerSlot((runtime) => new OnnxBiLstmRunner(this.lstm, runtime));
 
   constructor(config: BiLstmCharCnnEncoderConfig, assets?: BiLstmCharCnnEncoderAssets) {
     super();
@@ -359,7 +361,7 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
       }
       const raw = tf.mul(tf.concat(parts, 2), tf.expandDims(mask, 2)) as tf.Tensor3D; // [B, T, E + C (+ Dc)], 0 at padding
       const x = dropout(raw, this.settings.embeddingDropout, this.dropoutRng, training); // [B, T, E + C (+ Dc)]
-      const runner = training ? null : this.inferenceRunner();
+      const runner = training ? null : this.onnx.current();
       const hidden = runner
         ? runner.run(x, mask, lengths, onnxInferenceThreads()) // [B, T, 2H] the same stack on onnxruntime-node
         : this.lstm.apply(x, mask, training); // [B, T, 2H], 0 at padding
@@ -368,39 +370,28 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
     });
   }
 
-  /** The ONNX runner when inference should run on onnxruntime-node now (switches on, runtime loaded), else null. */
-  private inferenceRunner(): OnnxBiLstmRunner | null {
-    const runtime = useOnnxInference();
-    if (!runtime) return null;
-    if (this.onnxRunner?.runtime !== runtime) {
-      this.onnxRunner?.release();
-      this.onnxRunner = new OnnxBiLstmRunner(this.lstm, runtime);
-    }
-    return this.onnxRunner;
-  }
-
   /**
    * What `encode(batch, false)` runs its BiLSTM on now: `"onnxruntime"`
    * (onnxruntime-node is loadable, `setOnnxInference` and tensor-core's
    * `setFusedKernels` are on) or `"tfjs"`. The char CNN and the word lookup stay in tfjs.
    */
   inferencePath(): 'onnxruntime' | 'tfjs' {
-    return useOnnxInference() ? 'onnxruntime' : 'tfjs';
+    return this.onnx.path();
   }
 
   /** Builds the ONNX session of the current weights now when inference runs on onnxruntime-node and it is missing or stale (moves the cost out of a timed region). */
   prepareInference(): void {
-    this.inferenceRunner()?.prepare(onnxInferenceThreads());
+    this.onnx.prepare();
   }
 
   /** Drops the ONNX session so the next inference rebuilds it (only needed after weight writes tensor-core is not told of). */
   invalidateInference(): void {
-    this.onnxRunner?.invalidate();
+    this.onnx.invalidate();
   }
 
   /** How many ONNX sessions this encoder has built (0 on the tfjs path). */
   get onnxSessionBuilds(): number {
-    return this.onnxRunner?.builds ?? 0;
+    return this.onnx.builds;
   }
 
   /**
@@ -416,8 +407,7 @@ export class BiLstmCharCnnEncoder extends BaseModule implements Encoder {
 
   /** Frees the variables, the fixed vector table and the ONNX session. */
   override dispose(): void {
-    this.onnxRunner?.release();
-    this.onnxRunner = null;
+    this.onnx.release();
     super.dispose();
     this.fixedWords?.dispose();
   }

@@ -8,23 +8,7 @@ import { loadOnnxRuntime, onnxRuntimeError, setOnnxRuntimeLoader } from '../onnx
 import { setOnnxInference } from '../onnx/onnx-inference-switch.js';
 import { BiLstmCharCnnEncoder, type BiLstmCharCnnEncoderConfig } from './bilstm-char-cnn-encoder.js';
 import { OnnxBiLstmRunner } from './onnx-bilstm-runner.js';
-
-/** The issue's bar for a fast path: max |onnx - tfjs| / max |tfjs| over every value. */
-const RELATIVE = 1e-5;
-
-function relativeDiff(actual: tf.Tensor, expected: tf.Tensor): number {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - e[i]));
-    scale = Math.max(scale, Math.abs(e[i]));
-  }
-  expect(scale).toBeGreaterThan(0.05); // states of a real forward, not zeros
-  return diff / scale;
-}
+import { RELATIVE, encodeWith, relativeDiff } from '../onnx/onnx-test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spanrel-bilstm-onnx-'));
 const TRAIN = [
@@ -41,16 +25,6 @@ async function fixedEncoder(): Promise<BiLstmCharCnnEncoder> {
   const glove = join(dir, 'glove.txt');
   writeFileSync(glove, ['john 1 0 0.5 0', 'ibm 0 1 0 0', 'paris 0 0 1 0', 'works 0.5 0.5 0 -1', 'mary 0.2 0 0 0.3'].join('\n'));
   return BiLstmCharCnnEncoder.fromData(TRAIN, { ...SMALL, wordEmbedding: { mode: 'fixed', source: glove } });
-}
-
-/** The encoder's output with ONNX inference switched on or off. */
-function encodeWith(onnx: boolean, encoder: BiLstmCharCnnEncoder, tokens: string[][]) {
-  setOnnxInference(onnx);
-  try {
-    return encoder.encode({ tokens }, false);
-  } finally {
-    setOnnxInference(true);
-  }
 }
 
 function disposeOutputs(...outs: { hidden: tf.Tensor; mask: tf.Tensor; cls: tf.Tensor; wordVectors?: tf.Tensor }[]): void {

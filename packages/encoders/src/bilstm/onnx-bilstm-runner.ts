@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BiLstm } from '@spanrel/tensor-core';
 import type { OnnxRuntime } from '../onnx/onnxruntime-module.js';
-import { WeightBoundSession } from '../onnx/weight-bound-session.js';
+import { WeightBoundRunner } from '../onnx/weight-bound-runner.js';
 import { BILSTM_ONNX_INPUTS, BILSTM_ONNX_OUTPUT, buildBiLstmOnnxModel } from './bilstm-onnx-graph.js';
 
 /**
@@ -13,35 +13,13 @@ import { BILSTM_ONNX_INPUTS, BILSTM_ONNX_OUTPUT, buildBiLstmOnnxModel } from './
  * in-place parameter writes (the fused AdamW on cpu); `invalidate()` forces a
  * rebuild for any other way of writing weights.
  */
-export class OnnxBiLstmRunner {
-  private readonly weights: WeightBoundSession;
-
+export class OnnxBiLstmRunner extends WeightBoundRunner {
   constructor(
     private readonly bilstm: BiLstm,
     /** The onnxruntime-node the sessions are made with. */
-    readonly runtime: OnnxRuntime,
+    runtime: OnnxRuntime,
   ) {
-    this.weights = new WeightBoundSession(runtime, () => bilstm.parameters().values(), () => buildBiLstmOnnxModel(bilstm), { runner: 'onnx-bilstm-runner', graph: 'BiLSTM' });
-  }
-
-  /** How many sessions were built so far (tests, benchmarks). */
-  get builds(): number {
-    return this.weights.builds;
-  }
-
-  /** True when no session exists or the weights (or the thread count asked for) changed since it was built. */
-  stale(threads: number): boolean {
-    return this.weights.stale(threads);
-  }
-
-  /** Builds the session now when stale (else nothing): to move the build out of a timed region. */
-  prepare(threads: number): void {
-    this.weights.prepare(threads);
-  }
-
-  /** Forgets the session: the next run builds one from the weights as they are then. */
-  invalidate(): void {
-    this.weights.release();
+    super(runtime, () => bilstm.parameters().values(), () => buildBiLstmOnnxModel(bilstm), { runner: 'onnx-bilstm-runner', graph: 'BiLSTM' });
   }
 
   /**
@@ -53,7 +31,7 @@ export class OnnxBiLstmRunner {
    */
   run(x: tf.Tensor3D, mask: tf.Tensor2D, lengths: Int32Array, threads: number): tf.Tensor3D {
     const [B, T, D] = x.shape;
-    const out = this.weights.session(threads).run(
+    const out = this.session(threads).run(
       {
         [BILSTM_ONNX_INPUTS.x]: { data: x.dataSync() as Float32Array, dims: [B, T, D] },
         [BILSTM_ONNX_INPUTS.lengths]: { data: lengths, dims: [B] },
@@ -66,10 +44,5 @@ export class OnnxBiLstmRunner {
       throw new Error(`onnx-bilstm-runner: the session gave [${out.dims.join(', ')}], expected [${B}, ${T}, ${width}]`);
     }
     return tf.tensor3d(out.data, [B, T, width], 'float32'); // [B, T, 2H]
-  }
-
-  /** Releases the session's native memory. */
-  release(): void {
-    this.weights.release();
   }
 }

@@ -5,22 +5,7 @@ import { buildFeedForwardOnnxModel } from './feed-forward-onnx-graph.js';
 import { installOnnxFeedForwardRuntime, onnxFeedForwardBuilds, onnxFeedForwardRuntime } from './onnx-feed-forward-runtime.js';
 import { setOnnxInference } from './onnx-inference-switch.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from './onnxruntime-module.js';
-
-const RELATIVE = 1e-5;
-
-function relativeDiff(actual: tf.Tensor, expected: tf.Tensor): number {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - e[i]));
-    scale = Math.max(scale, Math.abs(e[i]));
-  }
-  expect(scale).toBeGreaterThan(0.05);
-  return diff / scale;
-}
+import { RELATIVE, relativeDiff } from './onnx-test-support.js';
 
 /** The MLP's output with the ONNX runtime installed or not. */
 function applyWith(onnx: boolean, mlp: FeedForward, x: tf.Tensor): tf.Tensor {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, describeBackend, initBackend, matMulRuntimeCalls, naiveMatMul, relativeToScale, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
+import { Dense, describeBackend, initBackend, matMulRuntimeCalls, naiveMatMul, setFusedKernels, setMatMulRuntime, type MatMulProduct } from '@spanrel/tensor-core';
 import { installOnnxMatMulRuntime, MULTI_THREAD_MULTIPLY_ADDS, onnxMatMulRuntime, setOnnxMatMul } from './onnx-mat-mul-runtime.js';
 import { setOnnxInference } from './onnx-inference-switch.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from './onnxruntime-module.js';
+import { relativeDiff as relativeToExpected } from './onnx-test-support.js';
 
 /** Seeded values in [-1, 1) (a small LCG: the expectation must not depend on tfjs). */
 function values(size: number, seed: number): Float32Array {
@@ -16,13 +17,8 @@ function values(size: number, seed: number): Float32Array {
   return out;
 }
 
-/** {@link relativeToScale}, after checking that the expectation is not near zero (a tolerance relative to ~0 would pass anything). */
-function relativeDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  expect(scale).toBeGreaterThan(0.1);
-  return relativeToScale(actual, expected);
-}
+/** Relative to the expectation's scale, which must be a real signal (above 0.1). */
+const relativeDiff = (actual: ArrayLike<number>, expected: ArrayLike<number>) => relativeToExpected(actual, expected, 0.1);
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
