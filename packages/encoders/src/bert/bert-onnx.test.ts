@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdamW, assignParameters, expectNoLeak, fusedKernelsEnabled, initBackend, setFusedKernels } from '@spanrel/tensor-core';
+import { expectNoLeak, fusedKernelsEnabled, initBackend, setFusedKernels } from '@spanrel/tensor-core';
 import { defaultOnnxThreads, loadOnnxRuntime, onnxRuntimeError, setOnnxRuntimeLoader } from '../onnx/onnxruntime-module.js';
 import { setOnnxInference } from '../onnx/onnx-inference-switch.js';
 import { BertEncoder } from './bert-encoder.js';
 import { buildBertOnnxModel } from './bert-onnx-graph.js';
 import { OnnxBertRunner } from './onnx-bert-runner.js';
 import { FIXTURES, readReference } from './test-fixtures.js';
-import { RELATIVE, encodeWith, relativeDiff as relativeToExpected } from '../onnx/onnx-test-support.js';
+import { RELATIVE, encodeWith, expectOnnxFollowsWeights, relativeDiff as relativeToExpected } from '../onnx/onnx-test-support.js';
 
 /** States of a real forward, not zeros: the expectation's largest value is above 0.1. */
 const relativeDiff = (actual: tf.Tensor, expected: tf.Tensor) => relativeToExpected(actual, expected, 0.1);
@@ -83,38 +83,7 @@ describe.each([
 
   it('follows new weights (assigned or stepped by AdamW), and rebuilds only then', () => {
     const tokens = sentences.slice(1, 3);
-    tf.dispose(Object.values(encoder.encode({ tokens }, false)));
-    const builds = encoder.onnxSessionBuilds;
-    tf.dispose(Object.values(encoder.encode({ tokens }, false)));
-    expect(encoder.onnxSessionBuilds).toBe(builds); // same weights: same session
-
-    // assignParameters (Variable.assign: new data ids), as a checkpoint load does
-    const original = encodeWith(true, encoder, tokens);
-    const perturbed = new Map([...encoder.parameters()].map(([name, v]) => [name, tf.tidy(() => tf.add(v, tf.mul(tf.randomNormal(v.shape, 0, 0.05, 'float32', 11), tf.abs(v))))]));
-    assignParameters(encoder, perturbed);
-    tf.dispose([...perturbed.values()]);
-    const onnx = encodeWith(true, encoder, tokens);
-    const tfjs = encodeWith(false, encoder, tokens);
-    expect(encoder.onnxSessionBuilds).toBe(builds + 1);
-    expect(relativeDiff(onnx.hidden, original.hidden)).toBeGreaterThan(1e-2); // the weights did change the states
-    expect(relativeDiff(onnx.hidden, tfjs.hidden)).toBeLessThan(RELATIVE);
-
-    // one fused AdamW step on cpu writes the parameters in place (same data ids)
-    const params = encoder.parameters();
-    const optimizer = new AdamW(params, { lr: 1e-2, fused: true });
-    const { grads } = tf.variableGrads(() => tf.sum(tf.square(encoder.encode({ tokens }, true).hidden)) as tf.Scalar, [...params.values()]);
-    const ids = [...params.values()].map((v) => v.dataId);
-    optimizer.step(new Map([...params].map(([name, v]) => [name, grads[v.name]])));
-    expect([...params.values()].map((v) => v.dataId)).toEqual(ids); // really in place: only the write count says so
-    tf.dispose(Object.values(grads));
-    optimizer.dispose();
-    expect(encoder.onnxSessionBuilds).toBe(builds + 1); // training never runs the ONNX path
-    const stepped = encodeWith(true, encoder, tokens);
-    const steppedTfjs = encodeWith(false, encoder, tokens);
-    expect(encoder.onnxSessionBuilds).toBe(builds + 2);
-    expect(relativeDiff(stepped.hidden, onnx.hidden)).toBeGreaterThan(1e-3);
-    expect(relativeDiff(stepped.hidden, steppedTfjs.hidden)).toBeLessThan(RELATIVE);
-    tf.dispose([original, onnx, tfjs, stepped, steppedTfjs].flatMap((o) => [o.hidden, o.mask, o.cls]));
+    expectOnnxFollowsWeights(encoder, tokens, { noise: 0.05, minChange: { assigned: 1e-2, stepped: 1e-3 }, minScale: 0.1 });
   });
 
   it('leaks no tensor on the ONNX path', () => {
